@@ -1,0 +1,51 @@
+// DirFS: the tree below a directory on disk (Go's os.DirFS), held by an open
+// directory descriptor so it keeps working if the directory is renamed.
+//
+// Unlike Go's os.DirFS it cannot be escaped: names are checked with
+// valid_path, and every name is resolved beneath the root (openat2 with
+// RESOLVE_BENEATH, or an equivalent component-by-component walk on kernels
+// without it), so a symlink inside the tree that points outside of it, or
+// any absolute symlink, fails with errc::escapes_root (which compares equal
+// to errc::permission). Symlinks that stay inside the tree are followed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vfs/read_dir.h"
+#include "vfs/stat.h"
+#include "vfs/sub.h"
+
+namespace vfs {
+
+class DirFS final : public StatFS,
+                    public ReadDirFS,
+                    public SubFS,
+                    public std::enable_shared_from_this<DirFS> {
+ public:
+  // Opens `dir` (absolute, or relative to the working directory).
+  static Result<std::shared_ptr<DirFS>> make(std::string_view dir);
+  ~DirFS() override;
+
+  const std::string& root() const noexcept { return root_; }
+
+  Result<FilePtr> open(std::string_view name) override;
+  Result<FileInfo> stat(std::string_view name) override;
+  Result<std::vector<DirEntry>> read_dir(std::string_view name) override;
+  Result<FSPtr> sub(std::string_view dir) override;
+
+ private:
+  DirFS(int root_fd, std::string root) : root_fd_(root_fd), root_(std::move(root)) {}
+  friend class DirFile;
+  friend class DirInfoSource;
+  // Opens `name` beneath the root; errors carry `op` and `name`.
+  Result<int> open_fd(std::string_view op, std::string_view name, int flags) const;
+  // FileInfo of `name` (lstat if `follow` is false), from an fd opened with O_PATH.
+  Result<FileInfo> stat_name(std::string_view op, std::string_view name, bool follow) const;
+
+  int root_fd_;       // O_PATH descriptor of the root directory
+  std::string root_;  // for messages and sub()
+};
+
+}  // namespace vfs

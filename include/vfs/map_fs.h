@@ -1,0 +1,68 @@
+// MapFS: an in-memory FS, for tests and for assets built at run time (Go's
+// testing/fstest.MapFS). Parent directories are synthesized: adding
+// "a/b/c.txt" makes "a" and "a/b" directories.
+//
+// Thread safety: any number of threads may read (open, stat, read_dir, ...)
+// at once; add() and remove() need exclusive access, like a std::map.
+// An open file keeps the bytes it was opened with, even if the name is
+// replaced or removed while it is open.
+#pragma once
+
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "vfs/read_dir.h"
+#include "vfs/read_file.h"
+#include "vfs/stat.h"
+
+namespace vfs {
+
+struct MapFile {
+  std::string data;
+  FileMode mode = 0644;  // FileMode::dir | perms to add an explicit directory
+  Time mod_time{};
+};
+
+class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
+ public:
+  MapFS();
+  // Throws FsError if an entry is invalid (see add).
+  MapFS(std::initializer_list<std::pair<std::string, MapFile>> files);
+  ~MapFS() override;
+
+  // Adds or replaces a file or an explicit directory. Fails with errc::invalid
+  // for a name that is not valid_path (or "."), ENOTDIR if a parent is a
+  // file, errc::exist if `name` is a directory with entries and `file` is not
+  // a directory.
+  Status add(std::string_view name, MapFile file);
+  // Removes a file, or a directory and everything below it. errc::not_exist if absent.
+  Status remove(std::string_view name);
+  std::size_t size() const noexcept;  // number of files and explicit or synthesized directories
+
+  Result<FilePtr> open(std::string_view name) override;
+  Result<FileInfo> stat(std::string_view name) override;
+  Result<std::vector<DirEntry>> read_dir(std::string_view name) override;
+  Result<std::string> read_file(std::string_view name) override;
+
+  struct Node;  // defined in map_fs.cc
+
+ private:
+  const Node* find(std::string_view name) const;
+  Result<std::shared_ptr<const Node>> lookup(std::string_view op, std::string_view name) const;
+  std::vector<DirEntry> entries(const Node& dir) const;
+  void erase_tree(const std::string& name);
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::shared_ptr<Node>, Hash, std::equal_to<>> nodes_;
+};
+
+}  // namespace vfs

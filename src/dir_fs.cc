@@ -1,0 +1,231 @@
+#include "vfs/dir_fs.h"
+
+#include <dirent.h>
+
+#include <cstring>
+
+#include "sys/sys.h"
+
+namespace vfs {
+namespace {
+
+std::string_view base_name(std::string_view name) {
+  const std::size_t slash = name.rfind('/');
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
+Time to_time(const struct ::timespec& ts) {
+  return Time(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(ts.tv_sec) +
+                                                          std::chrono::nanoseconds(ts.tv_nsec)));
+}
+
+FileInfo to_info(std::string_view name, const struct ::stat& st) {
+  return FileInfo{std::string(base_name(name)), static_cast<std::int64_t>(st.st_size),
+                  FileMode::from_posix(st.st_mode), to_time(st.st_mtim)};
+}
+
+// An escape is reported as ours, so it reads as what it is.
+Error sys_error(std::string_view op, std::string_view name, int err) {
+  if (err == EXDEV) return Error(std::string(op), std::string(name), errc::escapes_root);
+  return Error::from_errno(std::string(op), std::string(name), err);
+}
+
+FileMode dtype_to_mode(unsigned char d_type) {
+  switch (d_type) {
+    case DT_REG: return 0;
+    case DT_DIR: return FileMode::dir;
+    case DT_LNK: return FileMode::symlink;
+    case DT_FIFO: return FileMode::named_pipe;
+    case DT_SOCK: return FileMode::socket;
+    case DT_BLK: return FileMode::device;
+    case DT_CHR: return FileMode::device | FileMode::char_device;
+    default: return FileMode::irregular;
+  }
+}
+
+}  // namespace
+
+// The lazy FileInfo of entries read from one directory: an lstat beneath the
+// root, like Go's os.DirEntry.Info.
+class DirInfoSource final : public DirEntry::InfoSource {
+ public:
+  DirInfoSource(std::shared_ptr<const DirFS> fs, std::string dir)
+      : fs_(std::move(fs)), dir_(std::move(dir)) {}
+
+  Result<FileInfo> info(std::string_view name) const override {
+    std::string full = dir_ == "." ? std::string(name) : dir_ + "/" + std::string(name);
+    return fs_->stat_name("lstat", full, /*follow=*/false);
+  }
+
+ private:
+  std::shared_ptr<const DirFS> fs_;
+  std::string dir_;
+};
+
+// An open file or directory of a DirFS.
+class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
+ public:
+  DirFile(std::shared_ptr<const DirFS> fs, std::string name, int fd)
+      : fs_(std::move(fs)), name_(std::move(name)), fd_(fd) {}
+  ~DirFile() override {
+    if (fd_ >= 0) sys::close(fd_);
+  }
+
+  Result<FileInfo> stat() override {
+    if (fd_ < 0) return closed("stat");
+    struct ::stat st{};
+    if (auto r = sys::fstat(fd_, &st); !r.ok()) return sys_error("stat", name_, r.err);
+    return to_info(name_, st);
+  }
+
+  Result<std::size_t> read(std::span<char> buf) override {
+    if (fd_ < 0) return closed("read");
+    auto r = sys::read(fd_, buf.data(), buf.size());
+    if (!r.ok()) return sys_error("read", name_, r.err);
+    return static_cast<std::size_t>(r.value);
+  }
+
+  Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) override {
+    if (fd_ < 0) return closed("read");
+    if (offset < 0) return Error("read", name_, errc::invalid);
+    std::size_t done = 0;
+    while (done < buf.size()) {
+      auto r = sys::pread(fd_, buf.data() + done, buf.size() - done,
+                          static_cast<off_t>(offset + static_cast<std::int64_t>(done)));
+      if (!r.ok()) return sys_error("read", name_, r.err);
+      if (r.value == 0) break;
+      done += static_cast<std::size_t>(r.value);
+    }
+    return done;
+  }
+
+  Result<std::int64_t> seek(std::int64_t offset, Whence whence) override {
+    if (fd_ < 0) return closed("seek");
+    const int w = whence == Whence::begin ? SEEK_SET : whence == Whence::current ? SEEK_CUR : SEEK_END;
+    auto r = sys::lseek(fd_, static_cast<off_t>(offset), w);
+    if (!r.ok()) return sys_error("seek", name_, r.err);
+    return static_cast<std::int64_t>(r.value);
+  }
+
+  Result<std::vector<DirEntry>> read_dir(int n) override {
+    if (fd_ < 0) return closed("readdir");
+    std::vector<DirEntry> out;
+    while (n <= 0 || out.size() < static_cast<std::size_t>(n)) {
+      if (pos_ == end_) {
+        if (eof_) break;
+        if (auto st = fill(); !st) return std::move(st).error();
+        continue;
+      }
+      const auto* d = reinterpret_cast<const struct dirent64*>(buf_.get() + pos_);
+      pos_ += d->d_reclen;
+      const std::string_view name(d->d_name);
+      if (name == "." || name == "..") continue;
+      auto type = entry_type(d->d_type, d->d_name);
+      if (!type) return std::move(type).error();
+      out.emplace_back(std::string(name), *type, source());
+    }
+    return out;
+  }
+
+  Status close() override {
+    if (fd_ < 0) return closed("close");
+    const int fd = std::exchange(fd_, -1);
+    if (auto r = sys::close(fd); !r.ok()) return sys_error("close", name_, r.err);
+    return {};
+  }
+
+ private:
+  static constexpr std::size_t kDirBufSize = 32 * 1024;
+
+  Error closed(std::string_view op) const { return Error(std::string(op), name_, errc::closed); }
+
+  // Refills the getdents64 buffer; sets eof_ when the directory is exhausted.
+  Status fill() {
+    if (!buf_) buf_ = std::make_unique<char[]>(kDirBufSize);
+    auto r = sys::getdents64(fd_, buf_.get(), kDirBufSize);
+    if (!r.ok()) return sys_error("readdir", name_, r.err);
+    pos_ = 0;
+    end_ = static_cast<std::size_t>(r.value);
+    eof_ = end_ == 0;
+    return {};
+  }
+
+  // Type bits from d_type; filesystems that leave it DT_UNKNOWN cost an lstat.
+  Result<FileMode> entry_type(unsigned char d_type, const char* name) const {
+    if (d_type != DT_UNKNOWN) return dtype_to_mode(d_type);
+    struct ::stat st{};
+    if (auto r = sys::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW); !r.ok()) {
+      return sys_error("readdir", name_, r.err);
+    }
+    return FileMode::from_posix(st.st_mode).type();
+  }
+
+  const std::shared_ptr<const DirInfoSource>& source() {
+    if (!source_) source_ = std::make_shared<const DirInfoSource>(fs_, name_);
+    return source_;
+  }
+
+  std::shared_ptr<const DirFS> fs_;
+  std::string name_;
+  int fd_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  bool eof_ = false;
+  std::shared_ptr<const DirInfoSource> source_;
+};
+
+Result<std::shared_ptr<DirFS>> DirFS::make(std::string_view dir) {
+  const std::string path(dir.empty() ? "." : dir);
+  if (path.find('\0') != std::string::npos) return Error("open", path, errc::invalid);
+  auto r = sys::open(path.c_str(), O_PATH | O_DIRECTORY);
+  if (!r.ok()) return Error::from_errno("open", path, r.err);
+  return std::shared_ptr<DirFS>(new DirFS(static_cast<int>(r.value), path));
+}
+
+DirFS::~DirFS() { sys::close(root_fd_); }
+
+Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags) const {
+  if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
+  auto r = sys::open_beneath(root_fd_, name, flags);
+  if (!r.ok()) return sys_error(op, name, r.err);
+  return static_cast<int>(r.value);
+}
+
+Result<FileInfo> DirFS::stat_name(std::string_view op, std::string_view name, bool follow) const {
+  auto fd = open_fd(op, name, O_PATH | (follow ? 0 : O_NOFOLLOW));
+  if (!fd) return std::move(fd).error();
+  struct ::stat st{};
+  auto r = sys::fstat(*fd, &st);
+  sys::close(*fd);
+  if (!r.ok()) return sys_error(op, name, r.err);
+  return to_info(name, st);
+}
+
+Result<FilePtr> DirFS::open(std::string_view name) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it has no effect on regular files).
+  auto fd = open_fd("open", name, O_RDONLY | O_NONBLOCK);
+  if (!fd) return std::move(fd).error();
+  return FilePtr(std::make_unique<DirFile>(shared_from_this(), std::string(name), *fd));
+}
+
+Result<FileInfo> DirFS::stat(std::string_view name) { return stat_name("stat", name, true); }
+
+Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
+  auto fd = open_fd("readdir", name, O_RDONLY | O_DIRECTORY);
+  if (!fd) return std::move(fd).error();
+  DirFile dir(shared_from_this(), std::string(name), *fd);
+  auto entries = dir.read_dir(-1);
+  if (entries) sort_entries(*entries);
+  return entries;
+}
+
+Result<FSPtr> DirFS::sub(std::string_view dir) {
+  if (!valid_path(dir)) return Error("sub", std::string(dir), errc::invalid);
+  if (dir == ".") return FSPtr(shared_from_this());
+  auto fd = open_fd("sub", dir, O_PATH | O_DIRECTORY);
+  if (!fd) return std::move(fd).error();
+  return FSPtr(std::shared_ptr<DirFS>(new DirFS(*fd, root_ + "/" + std::string(dir))));
+}
+
+}  // namespace vfs

@@ -1,0 +1,137 @@
+// open_beneath: resolve a name inside a directory and never outside it.
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+#include <atomic>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "sys/sys.h"
+
+namespace vfs::sys {
+namespace {
+
+std::atomic<bool> g_force_fallback{false};
+std::atomic<bool> g_no_openat2{false};  // set once the kernel says ENOSYS
+
+Ret openat2_beneath(int root, const char* path, int flags) noexcept {
+  open_how how{};
+  how.flags = static_cast<unsigned>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return blocking([&] { return ::syscall(SYS_openat2, root, path, &how, sizeof how); });
+}
+
+Ret openat(int dirfd, const char* name, int flags) noexcept {
+  return blocking([&] { return static_cast<long>(::openat(dirfd, name, flags | O_CLOEXEC)); });
+}
+
+void push_front_components(std::deque<std::string>& pending, std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    std::string_view part = path.substr(0, slash);
+    if (!part.empty() && part != ".") parts.emplace_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  pending.insert(pending.begin(), parts.begin(), parts.end());
+}
+
+// The chain of directories from root to where the walk stands, each held
+// open with O_PATH, so ".." is popping a descriptor, not a path lookup that
+// a concurrent rename could redirect.
+class DirChain {
+ public:
+  explicit DirChain(int root) : root_(root) {}
+  ~DirChain() {
+    for (int fd : fds_) ::close(fd);
+  }
+  int current() const { return fds_.empty() ? root_ : fds_.back(); }
+  bool at_root() const { return fds_.empty(); }
+  void push(int fd) { fds_.push_back(fd); }
+  void pop() {
+    ::close(fds_.back());
+    fds_.pop_back();
+  }
+
+ private:
+  int root_;
+  std::vector<int> fds_;
+};
+
+// The walk for kernels without openat2 (before Linux 5.6).
+Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
+  constexpr int kMaxSymlinks = 40;  // Linux's own limit
+  const bool follow_last = (flags & O_NOFOLLOW) == 0;
+  DirChain chain(root);
+  std::deque<std::string> pending;
+  push_front_components(pending, path);
+  int links = 0;
+  while (!pending.empty()) {
+    const std::string name = std::move(pending.front());
+    pending.pop_front();
+    const bool last = pending.empty();
+    if (name == "..") {
+      if (chain.at_root()) return {-1, EXDEV};
+      chain.pop();
+      continue;
+    }
+    if (last && !follow_last) return openat(chain.current(), name.c_str(), flags);
+    Ret step = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW);
+    if (!step.ok()) return step;
+    const int fd = static_cast<int>(step.value);
+    struct ::stat st{};
+    if (Ret r = sys::fstat(fd, &st); !r.ok()) {
+      ::close(fd);
+      return r;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
+      const ssize_t n = ::readlinkat(fd, "", target.data(), target.size());
+      ::close(fd);
+      if (n < 0) return {-1, errno};
+      target.resize(static_cast<std::size_t>(n));
+      if (++links > kMaxSymlinks) return {-1, ELOOP};
+      if (target.empty()) return {-1, ENOENT};
+      if (target[0] == '/') return {-1, EXDEV};  // as RESOLVE_BENEATH: absolute targets never stay beneath
+      push_front_components(pending, target);
+      continue;
+    }
+    if (last) {
+      ::close(fd);
+      // O_NOFOLLOW: if the name became a symlink since we looked, fail rather than follow it.
+      return openat(chain.current(), name.c_str(), flags | O_NOFOLLOW);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return {-1, ENOTDIR};
+    }
+    chain.push(fd);
+  }
+  // The name ended on a directory reached through "." or ".." (inside a symlink target).
+  return openat(chain.current(), ".", flags);
+}
+
+}  // namespace
+
+Ret open_beneath(int root, std::string_view path, int flags) noexcept {
+  if (!g_force_fallback.load(std::memory_order_relaxed) &&
+      !g_no_openat2.load(std::memory_order_relaxed)) {
+    // Names are NUL-free (valid_path); a longer one than PATH_MAX could not open anyway.
+    char buf[PATH_MAX];
+    if (path.size() >= sizeof buf) return {-1, ENAMETOOLONG};
+    path.copy(buf, path.size());
+    buf[path.size()] = '\0';
+    Ret r = openat2_beneath(root, buf, flags);
+    if (r.err != ENOSYS) return r;
+    g_no_openat2.store(true, std::memory_order_relaxed);
+  }
+  return walk_beneath(root, path, flags);
+}
+
+void force_open_beneath_fallback(bool on) noexcept { g_force_fallback.store(on); }
+
+}  // namespace vfs::sys

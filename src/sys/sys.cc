@@ -1,0 +1,42 @@
+#include "sys/sys.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace vfs::sys {
+
+Ret read(int fd, void* buf, std::size_t len) noexcept {
+  return blocking([&] { return ::read(fd, buf, len); });
+}
+
+Ret pread(int fd, void* buf, std::size_t len, off_t offset) noexcept {
+  return blocking([&] { return ::pread(fd, buf, len, offset); });
+}
+
+Ret lseek(int fd, off_t offset, int whence) noexcept {
+  return blocking([&] { return static_cast<long>(::lseek(fd, offset, whence)); });
+}
+
+Ret getdents64(int fd, void* buf, std::size_t len) noexcept {
+  return blocking([&] { return ::syscall(SYS_getdents64, fd, buf, len); });
+}
+
+Ret fstat(int fd, struct ::stat* st) noexcept {
+  return blocking([&] { return static_cast<long>(::fstat(fd, st)); });
+}
+
+Ret fstatat(int dirfd, const char* name, struct ::stat* st, int flags) noexcept {
+  return blocking([&] { return static_cast<long>(::fstatat(dirfd, name, st, flags)); });
+}
+
+Ret open(const char* path, int flags) noexcept {
+  return blocking([&] { return static_cast<long>(::open(path, flags | O_CLOEXEC)); });
+}
+
+Ret close(int fd) noexcept {
+  const int rc = ::close(fd);
+  if (rc == 0 || errno == EINTR) return {};
+  return {-1, errno};
+}
+
+}  // namespace vfs::sys

@@ -1,0 +1,2 @@
+// Placeholder; replaced by the conformance checker.
+#pragma once

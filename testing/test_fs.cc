@@ -1,0 +1,1 @@
+#include "vfs/testing/test_fs.h"
