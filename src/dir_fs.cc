@@ -32,14 +32,22 @@ Error sys_error(std::string_view op, std::string_view name, int err) {
 
 FileMode dtype_to_mode(unsigned char d_type) {
   switch (d_type) {
-    case DT_REG: return 0;
-    case DT_DIR: return FileMode::dir;
-    case DT_LNK: return FileMode::symlink;
-    case DT_FIFO: return FileMode::named_pipe;
-    case DT_SOCK: return FileMode::socket;
-    case DT_BLK: return FileMode::device;
-    case DT_CHR: return FileMode::device | FileMode::char_device;
-    default: return FileMode::irregular;
+    case DT_REG:
+      return 0;
+    case DT_DIR:
+      return FileMode::dir;
+    case DT_LNK:
+      return FileMode::symlink;
+    case DT_FIFO:
+      return FileMode::named_pipe;
+    case DT_SOCK:
+      return FileMode::socket;
+    case DT_BLK:
+      return FileMode::device;
+    case DT_CHR:
+      return FileMode::device | FileMode::char_device;
+    default:
+      return FileMode::irregular;
   }
 }
 
@@ -73,7 +81,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Result<FileInfo> stat() override {
     if (fd_ < 0) return closed("stat");
-    struct ::stat st{};
+    struct ::stat st {};
     if (auto r = sys::fstat(fd_, &st); !r.ok()) return sys_error("stat", name_, r.err);
     return to_info(name_, st);
   }
@@ -101,7 +109,9 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Result<std::int64_t> seek(std::int64_t offset, Whence whence) override {
     if (fd_ < 0) return closed("seek");
-    const int w = whence == Whence::begin ? SEEK_SET : whence == Whence::current ? SEEK_CUR : SEEK_END;
+    const int w = whence == Whence::begin     ? SEEK_SET
+                  : whence == Whence::current ? SEEK_CUR
+                                              : SEEK_END;
     auto r = sys::lseek(fd_, static_cast<off_t>(offset), w);
     if (!r.ok()) return sys_error("seek", name_, r.err);
     return static_cast<std::int64_t>(r.value);
@@ -153,7 +163,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   // Type bits from d_type; filesystems that leave it DT_UNKNOWN cost an lstat.
   Result<FileMode> entry_type(unsigned char d_type, const char* name) const {
     if (d_type != DT_UNKNOWN) return dtype_to_mode(d_type);
-    struct ::stat st{};
+    struct ::stat st {};
     if (auto r = sys::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW); !r.ok()) {
       return sys_error("readdir", name_, r.err);
     }
@@ -195,7 +205,7 @@ Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags
 Result<FileInfo> DirFS::stat_name(std::string_view op, std::string_view name, bool follow) const {
   auto fd = open_fd(op, name, O_PATH | (follow ? 0 : O_NOFOLLOW));
   if (!fd) return std::move(fd).error();
-  struct ::stat st{};
+  struct ::stat st {};
   auto r = sys::fstat(*fd, &st);
   sys::close(*fd);
   if (!r.ok()) return sys_error(op, name, r.err);

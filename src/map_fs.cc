@@ -6,8 +6,8 @@
 namespace vfs {
 
 struct MapFS::Node {
-  std::string name;  // full name, "." for the root
-  MapFile file;      // file.mode has FileMode::dir for a directory
+  std::string name;                             // full name, "." for the root
+  MapFile file;                                 // file.mode has FileMode::dir for a directory
   std::set<std::string, std::less<>> children;  // entry names, for a directory
 
   bool is_dir() const { return file.mode.is_dir(); }
@@ -93,7 +93,9 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
     return n;
   }
 
-  Error closed(std::string_view op) const { return Error(std::string(op), node_->name, errc::closed); }
+  Error closed(std::string_view op) const {
+    return Error(std::string(op), node_->name, errc::closed);
+  }
 
   std::shared_ptr<const Node> node_;
   std::int64_t offset_ = 0;
@@ -133,7 +135,9 @@ class MapDirFile final : public ReadDirFile {
   }
 
  private:
-  Error closed(std::string_view op) const { return Error(std::string(op), node_->name, errc::closed); }
+  Error closed(std::string_view op) const {
+    return Error(std::string(op), node_->name, errc::closed);
+  }
 
   std::shared_ptr<const Node> node_;
   std::vector<DirEntry> entries_;
@@ -144,7 +148,7 @@ class MapDirFile final : public ReadDirFile {
 }  // namespace
 
 MapFS::MapFS() {
-  nodes_.emplace(".", std::make_shared<Node>(Node{".", MapFile{{}, kSynthesizedDirMode, {}}, {}}));
+  nodes_.emplace(".", std::make_shared<Node>(Node{".", {{}, kSynthesizedDirMode, {}}, {}}));
 }
 
 MapFS::MapFS(std::initializer_list<std::pair<std::string, MapFile>> files) : MapFS() {
@@ -152,6 +156,26 @@ MapFS::MapFS(std::initializer_list<std::pair<std::string, MapFile>> files) : Map
 }
 
 MapFS::~MapFS() = default;
+
+MapFS::MapFS(const MapFS& other) : FS(other) {
+  nodes_.reserve(other.nodes_.size());
+  for (const auto& [name, node] : other.nodes_) nodes_.emplace(name, std::make_shared<Node>(*node));
+}
+
+MapFS& MapFS::operator=(const MapFS& other) {
+  if (this != &other) *this = MapFS(other);
+  return *this;
+}
+
+MapFS::MapFS(MapFS&& other) : MapFS() { nodes_.swap(other.nodes_); }
+
+MapFS& MapFS::operator=(MapFS&& other) {
+  if (this != &other) {
+    MapFS taken(std::move(other));  // leaves `other` empty
+    nodes_.swap(taken.nodes_);
+  }
+  return *this;
+}
 
 std::size_t MapFS::size() const noexcept { return nodes_.size() - 1; }
 
@@ -171,7 +195,8 @@ Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op,
 std::vector<DirEntry> MapFS::entries(const Node& dir) const {
   std::vector<DirEntry> out;
   out.reserve(dir.children.size());
-  for (const std::string& child : dir.children) out.emplace_back(find(join(dir.name, child))->info());
+  for (const std::string& child : dir.children)
+    out.emplace_back(find(join(dir.name, child))->info());
   return out;
 }
 
@@ -185,7 +210,8 @@ Status MapFS::add(std::string_view name, MapFile file) {
     auto it = nodes_.find(dir);
     if (it == nodes_.end()) {
       parent->children.emplace(base_of(dir));
-      auto node = std::make_shared<Node>(Node{std::string(dir), MapFile{{}, kSynthesizedDirMode, {}}, {}});
+      auto node =
+          std::make_shared<Node>(Node{std::string(dir), MapFile{{}, kSynthesizedDirMode, {}}, {}});
       it = nodes_.emplace(std::string(dir), std::move(node)).first;
     } else if (!it->second->is_dir()) {
       return Error::from_errno("add", std::string(name), ENOTDIR);

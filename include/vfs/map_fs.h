@@ -35,6 +35,12 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
   // Throws FsError if an entry is invalid (see add).
   MapFS(std::initializer_list<std::pair<std::string, MapFile>> files);
   ~MapFS() override;
+  // A copy is deep: adding to one never shows in the other.
+  MapFS(const MapFS& other);
+  MapFS& operator=(const MapFS& other);
+  // The moved-from MapFS is empty.
+  MapFS(MapFS&& other);
+  MapFS& operator=(MapFS&& other);
 
   // Adds or replaces a file or an explicit directory. Fails with errc::invalid
   // for a name that is not valid_path (or "."), ENOTDIR if a parent is a
@@ -60,7 +66,9 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
 
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   std::unordered_map<std::string, std::shared_ptr<Node>, Hash, std::equal_to<>> nodes_;
 };
