@@ -24,3 +24,17 @@ TEST(MapFS, ReadIntoEmptyBuffer) {
   ASSERT_TRUE(m.ok()) << m.error().message();
   EXPECT_EQ(*m, 0u);
 }
+
+// The sub-FS fallback globbed "dir/pattern" without escaping dir, so a
+// directory named with glob metacharacters matched other names, or none.
+TEST(Sub, GlobBelowDirectoryWithMetacharacters) {
+  auto fs = std::make_shared<vfs::MapFS>(std::initializer_list<std::pair<std::string, vfs::MapFile>>{
+      {"x[1]/q.txt", {"q"}}, {"x1/q.txt", {"wrong"}}, {"a*b/q.txt", {"q"}}, {"axb/q.txt", {"wrong"}}});
+  for (const char* dir : {"x[1]", "a*b"}) {
+    auto sub = vfs::sub(fs, dir);
+    ASSERT_TRUE(sub.ok()) << sub.error().message();
+    auto names = vfs::glob(**sub, "*.txt");
+    ASSERT_TRUE(names.ok()) << names.error().message();
+    EXPECT_EQ(*names, std::vector<std::string>{"q.txt"}) << dir;
+  }
+}
