@@ -51,8 +51,11 @@ std::string diff(std::string_view got, std::string_view want) {
           .first -
       got.begin());
   constexpr std::size_t kWindow = 16;
-  return "got " + std::to_string(got.size()) + " bytes, want " + std::to_string(want.size()) +
-         ", first difference at offset " + std::to_string(at) + ": got " +
+  const std::string sizes =
+      got.size() == want.size()
+          ? "both " + std::to_string(got.size()) + " bytes"
+          : "got " + std::to_string(got.size()) + " bytes, want " + std::to_string(want.size());
+  return sizes + ", first difference at offset " + std::to_string(at) + ": got " +
          quote(got.substr(at), kWindow) + ", want " + quote(want.substr(at), kWindow);
 }
 

@@ -150,17 +150,18 @@ std::optional<std::string> check_seeks(File& file, Seeker& seeker, std::string_v
 
 std::optional<std::string> check_read_at(ReaderAt& reader, std::string_view content) {
   const std::int64_t size = ssize(content);
+  // Wrong bytes first, as they are the likelier bug; then the end of file.
   if (auto e = expect_read_at(reader, content, 0, content.size())) return e;
-  if (auto e = expect_read_at(reader, content, size, 1)) return e;
-  if (auto e = expect_read_at(reader, content, 0, content.size() + 1)) return e;
   if (size > 2) {
-    if (auto e = expect_read_at(reader, content, size / 3, static_cast<std::size_t>(size / 3 + 1)))
-      return e;
+    const auto third = static_cast<std::size_t>(size / 3);
+    if (auto e = expect_read_at(reader, content, size / 3, third + 1)) return e;
     if (auto e = expect_read_at(reader, content, 1, content.size() - 2)) return e;
   }
   for (const std::int64_t offset : sample_offsets(size)) {
     if (auto e = expect_read_at(reader, content, offset, 1)) return e;
   }
+  if (auto e = expect_read_at(reader, content, size, 1)) return e;
+  if (auto e = expect_read_at(reader, content, 0, content.size() + 1)) return e;
   return std::nullopt;
 }
 
