@@ -23,6 +23,7 @@ enum class Break {
   read_dir_too_many,        // ReadDirFile::read_dir(n) returns n + 1 entries
   read_dir_end_error,       // read_dir(n) at the end fails instead of returning an empty list
   read_dir_never_ends,      // read_dir(n) at the end starts over
+  read_dir_zero_is_none,    // read_dir(0) returns no entries instead of all that are left
   accepts_invalid,          // leading slashes are stripped: "/a.txt" opens "a.txt"
   invalid_as_not_exist,     // invalid names fail, but with not_exist
   close_twice_ok,           // a second close succeeds
@@ -174,6 +175,7 @@ class BrokenFile final : public vfs::ReadDirFile, public vfs::ReaderAt, public v
       if (fs_.brk() == Break::read_dir_on_file_ok && !closed_) return std::vector<vfs::DirEntry>{};
       return unsupported("readdir");
     }
+    if (fs_.brk() == Break::read_dir_zero_is_none && n == 0) return std::vector<vfs::DirEntry>{};
     auto list = dir()->read_dir(fs_.brk() == Break::read_dir_too_many && n > 0 ? n + 1 : n);
     if (!list || !list->empty() || n <= 0) return renamed(std::move(list));
     if (fs_.brk() == Break::read_dir_end_error)

@@ -224,6 +224,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "dir: read_dir(1) at end = readdir dir: file does not exist, want an empty list"},
         BreakCase{Break::read_dir_never_ends, "read_dir_never_ends",
                   "dir: read_dir(1) at end = 1 entries, want an empty list"},
+        BreakCase{Break::read_dir_zero_is_none, "read_dir_zero_is_none",
+                  "dir: read_dir(-1) vs read_dir(1) + read_dir(0) differ:\n- - empty.txt\n"},
         BreakCase{Break::accepts_invalid, "accepts_invalid",
                   "dir/data.bin: open(\"/dir/data.bin\") succeeded, want errc::invalid"},
         BreakCase{Break::invalid_as_not_exist, "invalid_as_not_exist",
