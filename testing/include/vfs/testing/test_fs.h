@@ -12,8 +12,11 @@
 // relative to it; and several threads reading the same files at once see the
 // same bytes.
 //
-// The FS must not change while it is checked. test_fs does not depend on a
-// test framework; see vfs/testing/gtest.h for a GoogleTest assertion.
+// Content is checked for regular files, symlinks to them included (open
+// follows links); a symlink to a directory is stat'ed but not walked, so a
+// link to an ancestor cannot loop. Other file types (FIFOs, devices) are only
+// stat'ed. The FS must not change while it is checked. test_fs does not depend
+// on a test framework; see vfs/testing/gtest.h for a GoogleTest assertion.
 #pragma once
 
 #include <cstddef>
