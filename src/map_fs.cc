@@ -87,7 +87,9 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
   std::int64_t size() const { return static_cast<std::int64_t>(node_->file.data.size()); }
 
   std::size_t copy_at(std::span<char> buf, std::int64_t offset) const {
-    if (offset >= size()) return 0;
+    // An empty span may have a null data(), and memcpy from or to null is
+    // undefined even for zero bytes.
+    if (offset >= size() || buf.empty()) return 0;
     const std::size_t n = std::min(buf.size(), static_cast<std::size_t>(size() - offset));
     std::memcpy(buf.data(), node_->file.data.data() + offset, n);
     return n;

@@ -237,4 +237,21 @@ TEST(Helpers, SubUsesSubFS) {
   EXPECT_TRUE(vfs::sub(*fs, "b/c.txt").error().code() == std::errc::not_a_directory);
 }
 
+// The sub-FS fallback globbed "dir/pattern" without escaping dir, so a
+// directory named with glob metacharacters matched other names, or none.
+TEST(Helpers, SubGlobBelowDirectoryWithMetacharacters) {
+  auto fs = std::make_shared<vfs::MapFS>(
+      std::initializer_list<std::pair<std::string, vfs::MapFile>>{{"x[1]/q.txt", {"q"}},
+                                                                  {"x1/q.txt", {"wrong"}},
+                                                                  {"a*b/q.txt", {"q"}},
+                                                                  {"axb/q.txt", {"wrong"}}});
+  for (const char* dir : {"x[1]", "a*b"}) {
+    auto sub = vfs::sub(fs, dir);
+    ASSERT_TRUE(sub.ok()) << sub.error().message();
+    auto names = vfs::glob(**sub, "*.txt");
+    ASSERT_TRUE(names.ok()) << names.error().message();
+    EXPECT_EQ(*names, std::vector<std::string>{"q.txt"}) << dir;
+  }
+}
+
 }  // namespace
