@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "vfs/vfs.h"
@@ -118,6 +119,10 @@ int main(int argc, char** argv) {
     argv[kept++] = argv[i];
   }
   argc = kept;
+  // A real program (one with the fiber runtime, say) has threads, and so
+  // pays for atomic reference counts; a process that never started one gets
+  // plain increments from libstdc++ (__libc_single_threaded). Measure the former.
+  std::thread([] {}).join();
   register_all(cfg);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
