@@ -247,10 +247,12 @@ const MapFS::Node* MapFS::find(std::string_view name) const {
 
 Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op,
                                                          std::string_view name) const {
-  if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
+  // Every name in the index passed valid_path when it was added, so only a
+  // name that is not there needs checking, to tell invalid from not_exist.
   const auto* node = std::as_const(*index_).find(name);
-  if (!node) return Error(std::string(op), std::string(name), errc::not_exist);
-  return std::shared_ptr<const Node>(*node);
+  if (node) return std::shared_ptr<const Node>(*node);
+  const errc why = valid_path(name) ? errc::not_exist : errc::invalid;
+  return Error(std::string(op), std::string(name), why);
 }
 
 std::vector<DirEntry> MapFS::entries(const Node& dir) const {
