@@ -194,11 +194,9 @@ class MapFS::Index {
   };
   static constexpr std::size_t kNone = ~std::size_t{0};
 
-  // Word at a time, inline: std::hash (murmur2 with a byte-by-byte tail,
-  // behind a PLT call) cost as much as the rest of a lookup. The final mix
-  // (murmur3's fmix64) makes the low bits, which pick the slot, depend on
-  // every byte.
-  static std::size_t hash(std::string_view name) noexcept { return std::hash<std::string_view>{}(name); }
+  static std::size_t hash(std::string_view name) noexcept {
+    return std::hash<std::string_view>{}(name);
+  }
   std::size_t mask() const noexcept { return slots_.size() - 1; }
   std::size_t next(std::size_t i) const noexcept { return (i + 1) & mask(); }
 
@@ -275,8 +273,9 @@ Status MapFS::add(std::string_view name, MapFile file) {
       if (!node->is_dir()) return Error::from_errno("add", std::string(name), ENOTDIR);
     } else {
       parent->children.emplace(base_of(dir));
-      node = index_->insert(std::make_shared<Node>(
-          Node{std::string(dir), MapFile{{}, kSynthesizedDirMode, {}}, {}})).get();
+      auto synthesized = std::make_shared<Node>(
+          Node{std::string(dir), MapFile{{}, kSynthesizedDirMode, {}}, {}});
+      node = index_->insert(std::move(synthesized)).get();
     }
     parent = node;
   }
