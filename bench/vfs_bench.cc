@@ -21,9 +21,9 @@
 namespace {
 
 struct Config {
-  std::string tree;          // generated directory tree; its rows are skipped if empty
-  int map_files = 10'000;    // files in the MapFS rows
-  int file_size = 100;       // bytes per MapFS file
+  std::string tree;        // generated directory tree; its rows are skipped if empty
+  int map_files = 10'000;  // files in the MapFS rows
+  int file_size = 100;     // bytes per MapFS file
 };
 
 // The callback every walk contender runs: count what is visited, stop at the
@@ -86,7 +86,8 @@ void mapfs_open_read_close(benchmark::State& state, const Config& cfg) {
     if (auto st = (*file)->close(); !st) return state.SkipWithError(st.error().message().c_str());
   }
   benchmark::DoNotOptimize(bytes);
-  state.counters["bytes_per_op"] = static_cast<double>(bytes) / static_cast<double>(state.iterations());
+  state.counters["bytes_per_op"] =
+      static_cast<double>(bytes) / static_cast<double>(state.iterations());
 }
 
 void register_all(const Config& cfg) {
