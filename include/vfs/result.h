@@ -99,7 +99,9 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
+  // User-provided, so `return {};` only disengages err_: a defaulted one would
+  // make value-initialization zero all of the (88-byte) Error first.
+  Result() noexcept {}
   Result(Error err) : err_(std::move(err)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return !err_.has_value(); }
