@@ -4,15 +4,11 @@
 
 #include <cstring>
 
+#include "path.h"
 #include "sys/sys.h"
 
 namespace vfs {
 namespace {
-
-std::string_view base_name(std::string_view name) {
-  const std::size_t slash = name.rfind('/');
-  return slash == std::string_view::npos ? name : name.substr(slash + 1);
-}
 
 Time to_time(const struct ::timespec& ts) {
   return Time(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(ts.tv_sec) +
@@ -20,7 +16,7 @@ Time to_time(const struct ::timespec& ts) {
 }
 
 FileInfo to_info(std::string_view name, const struct ::stat& st) {
-  return FileInfo{std::string(base_name(name)), static_cast<std::int64_t>(st.st_size),
+  return FileInfo{std::string(path::base(name)), static_cast<std::int64_t>(st.st_size),
                   FileMode::from_posix(st.st_mode), to_time(st.st_mtim)};
 }
 
@@ -61,8 +57,7 @@ class DirInfoSource final : public DirEntry::InfoSource {
       : fs_(std::move(fs)), dir_(std::move(dir)) {}
 
   Result<FileInfo> info(std::string_view name) const override {
-    std::string full = dir_ == "." ? std::string(name) : dir_ + "/" + std::string(name);
-    return fs_->stat_name("lstat", full, /*follow=*/false);
+    return fs_->stat_name("lstat", path::join(dir_, name), /*follow=*/false);
   }
 
  private:

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "path.h"
 #include "vfs/read_dir.h"
 #include "vfs/stat.h"
 
@@ -147,14 +148,6 @@ bool has_meta(std::string_view path) {
   return path.find_first_of(kMetaChars) != std::string_view::npos;
 }
 
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir == ".") return std::string(name);
-  std::string out;
-  out.reserve(dir.size() + 1 + name.size());
-  out.append(dir).append(1, '/').append(name);
-  return out;
-}
-
 // Appends to `matches` the entries of `dir` matching `pattern`. An unreadable
 // directory contributes nothing.
 Status glob_dir(FS& fs, const std::string& dir, std::string_view pattern,
@@ -164,7 +157,7 @@ Status glob_dir(FS& fs, const std::string& dir, std::string_view pattern,
   for (const DirEntry& e : *entries) {
     auto m = match(pattern, e.name());
     if (!m) return std::move(m).error();
-    if (*m) matches.push_back(join(dir, e.name()));
+    if (*m) matches.push_back(path::join(dir, e.name()));
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "vfs/map_fs.h"
 
+#include "path.h"
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -14,9 +16,8 @@ struct MapFS::Node {
 
   bool is_dir() const { return file.mode.is_dir(); }
   FileInfo info() const {
-    const std::size_t slash = name.rfind('/');
-    return FileInfo{slash == std::string::npos ? name : name.substr(slash + 1),
-                    static_cast<std::int64_t>(file.data.size()), file.mode, file.mod_time};
+    return FileInfo{std::string(path::base(name)), static_cast<std::int64_t>(file.data.size()),
+                    file.mode, file.mod_time};
   }
 };
 
@@ -25,24 +26,6 @@ namespace {
 using Node = MapFS::Node;
 
 constexpr FileMode kSynthesizedDirMode = FileMode::dir | 0555;  // as fstest.MapFS
-
-std::string_view parent_of(std::string_view name) {
-  const std::size_t slash = name.rfind('/');
-  return slash == std::string_view::npos ? std::string_view(".") : name.substr(0, slash);
-}
-
-std::string_view base_of(std::string_view name) {
-  const std::size_t slash = name.rfind('/');
-  return slash == std::string_view::npos ? name : name.substr(slash + 1);
-}
-
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir == ".") return std::string(name);
-  std::string out;
-  out.reserve(dir.size() + 1 + name.size());
-  out.append(dir).append(1, '/').append(name);
-  return out;
-}
 
 // A regular file: a read position over bytes shared with the FS.
 class MapOpenFile final : public File, public ReaderAt, public Seeker {
@@ -259,7 +242,7 @@ MapFS::MapFS(const MapFS& other) : MapFS() {
       index_->insert(std::make_shared<Node>(*node));
     }
     for (const std::string& child : node->children)
-      pending.push_back(other.find(join(node->name, child)));
+      pending.push_back(other.find(path::join(node->name, child)));
   }
 }
 
@@ -299,7 +282,7 @@ std::vector<DirEntry> MapFS::entries(const Node& dir) const {
   std::vector<DirEntry> out;
   out.reserve(dir.children.size());
   for (const std::string& child : dir.children)
-    out.emplace_back(find(join(dir.name, child))->info());
+    out.emplace_back(find(path::join(dir.name, child))->info());
   return out;
 }
 
@@ -315,7 +298,7 @@ Status MapFS::add(std::string_view name, MapFile file) {
       node = found->get();
       if (!node->is_dir()) return Error::from_errno("add", std::string(name), ENOTDIR);
     } else {
-      parent->children.emplace(base_of(dir));
+      parent->children.emplace(path::base(dir));
       auto synthesized =
           std::make_shared<Node>(Node{std::string(dir), MapFile{{}, kSynthesizedDirMode, {}}, {}});
       node = index_->insert(std::move(synthesized)).get();
@@ -337,7 +320,7 @@ Status MapFS::add(std::string_view name, MapFile file) {
   if (existing) {
     *existing = std::move(node);
   } else {
-    parent->children.emplace(base_of(name));
+    parent->children.emplace(path::base(name));
     index_->insert(std::move(node));
   }
   return {};
@@ -347,15 +330,15 @@ Status MapFS::add(std::string_view name, MapFile file) {
 // `node` stays valid while its children go.
 void MapFS::erase_tree(const std::string& name) {
   const Node* node = find(name);
-  for (const std::string& child : node->children) erase_tree(join(name, child));
+  for (const std::string& child : node->children) erase_tree(path::join(name, child));
   index_->erase(name);
 }
 
 Status MapFS::remove(std::string_view name) {
   if (!valid_path(name) || name == ".") return Error("remove", std::string(name), errc::invalid);
   if (!find(name)) return Error("remove", std::string(name), errc::not_exist);
-  auto& siblings = (*index_->find(parent_of(name)))->children;
-  siblings.erase(siblings.find(base_of(name)));
+  auto& siblings = (*index_->find(path::dir(name)))->children;
+  siblings.erase(siblings.find(path::base(name)));
   erase_tree(std::string(name));
   return {};
 }

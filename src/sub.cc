@@ -1,5 +1,6 @@
 #include "vfs/sub.h"
 
+#include "path.h"
 #include "vfs/glob.h"
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
@@ -57,10 +58,7 @@ class SubView final : public ReadDirFS, public ReadFileFS, public GlobFS, public
   Result<std::string> full_name(std::string_view op, std::string_view name) const {
     if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
     if (name == ".") return dir_;
-    std::string full;
-    full.reserve(dir_.size() + 1 + name.size());
-    full.append(dir_).append(1, '/').append(name);
-    return full;
+    return path::join(dir_, name);
   }
 
   // `dir` as a pattern that matches only itself: a directory named "x[1]"

@@ -14,11 +14,7 @@ namespace {
 
 using vfs::errc;
 
-std::vector<std::string> names(const std::vector<vfs::DirEntry>& entries) {
-  std::vector<std::string> out;
-  for (const auto& e : entries) out.push_back(e.name());
-  return out;
-}
+using vfs_test::names;
 
 int open_fd_count() {
   int n = 0;

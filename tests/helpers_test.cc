@@ -12,11 +12,7 @@ namespace {
 using vfs::errc;
 using vfs_test::OpenOnlyFS;
 
-std::vector<std::string> names(const std::vector<vfs::DirEntry>& entries) {
-  std::vector<std::string> out;
-  for (const auto& e : entries) out.push_back(e.name());
-  return out;
-}
+using vfs_test::names;
 
 vfs::MapFS make_tree() {
   return vfs::MapFS{{"a.txt", {"A"}},

@@ -7,17 +7,14 @@
 #include <thread>
 #include <vector>
 
+#include "test_util.h"
 #include "vfs/vfs.h"
 
 namespace {
 
 using vfs::errc;
 
-std::vector<std::string> names(const std::vector<vfs::DirEntry>& entries) {
-  std::vector<std::string> out;
-  for (const auto& e : entries) out.push_back(e.name());
-  return out;
-}
+using vfs_test::names;
 
 TEST(MapFS, SynthesizesParentDirectories) {
   vfs::MapFS fs{{"a/b/c.txt", {"abc"}}, {"a/d.txt", {"d"}}, {"z", {""}}};

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vfs/fs.h"
 
@@ -53,6 +54,13 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The names of `entries`, in order.
+inline std::vector<std::string> names(const std::vector<vfs::DirEntry>& entries) {
+  std::vector<std::string> out;
+  for (const auto& e : entries) out.push_back(e.name());
+  return out;
+}
 
 // An FS with only open(): every helper must take its fallback path.
 class OpenOnlyFS final : public vfs::FS {
