@@ -169,11 +169,16 @@ TEST(RuntimeChan, SelectSendCase) {
     Channel<std::string> a, b;
     std::string va = "to a", vb = "to b";
     std::optional<std::string> got;
-    rt::go([&] { got = b.recv(); });
+    rt::WaitGroup received;
+    received.add(1);
+    rt::go([&] {
+      got = b.recv();
+      received.done();
+    });
     EXPECT_EQ(rt::select({rt::on_send(a, va), rt::on_send(b, vb)}), 1);
     EXPECT_EQ(va, "to a");  // the case that did not fire keeps its value
-    while (!got) rt::yield();
-    EXPECT_EQ(*got, "to b");
+    received.wait();
+    EXPECT_EQ(got, "to b");
   });
 }
 

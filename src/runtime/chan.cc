@@ -151,7 +151,7 @@ void ChanBase::send_erased(void* src) {
   me.w = &w;
   me.elem = src;
   ChanOps::enqueue(sendq_, &me);
-  wait(w, unlock_mutex, &lock_);
+  wait(w, unlock_lock, &lock_);
   if (!me.success) throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
 }
 
@@ -169,7 +169,7 @@ bool ChanBase::recv_erased(void* dst) {
   me.w = &w;
   me.elem = dst;
   ChanOps::enqueue(recvq_, &me);
-  wait(w, unlock_mutex, &lock_);
+  wait(w, unlock_lock, &lock_);
   return me.success;
 }
 
@@ -195,8 +195,10 @@ void ChanBase::close() {
 }
 
 std::size_t ChanBase::size() {
-  std::lock_guard lock(lock_);
-  return count_;
+  lock_.lock();
+  const std::size_t n = count_;
+  lock_.unlock();
+  return n;
 }
 
 namespace {

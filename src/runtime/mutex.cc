@@ -27,7 +27,7 @@ void Mutex::lock() {
     head_ = &node;
   }
   tail_ = &node;
-  detail::wait(node.w, detail::unlock_mutex, &guard_);
+  detail::wait(node.w, detail::unlock_lock, &guard_);
   // unlock() handed us the lock.
 }
 

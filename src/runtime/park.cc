@@ -1,6 +1,6 @@
 #include "runtime/park.h"
 
-#include <mutex>
+#include "vfs/runtime/detail/lock.h"
 
 #include "runtime/note.h"
 #include "runtime/sched.h"
@@ -29,6 +29,6 @@ void wake(Waiter* w) noexcept {
   futex_wake(&w->woken, 1);
 }
 
-void unlock_mutex(void* mutex) noexcept { static_cast<std::mutex*>(mutex)->unlock(); }
+void unlock_lock(void* lock) noexcept { static_cast<Lock*>(lock)->unlock(); }
 
 }  // namespace vfs::runtime::detail

@@ -24,8 +24,8 @@ void wait(Waiter& w, void (*unlock)(void*), void* arg) noexcept;
 // Wakes `w`. `w` may be gone as soon as this returns.
 void wake(Waiter* w) noexcept;
 
-// An unlock function for wait() that releases a std::mutex.
-void unlock_mutex(void* mutex) noexcept;
+// An unlock function for wait() that releases a detail::Lock.
+void unlock_lock(void* lock) noexcept;
 
 }  // namespace vfs::runtime::detail
 

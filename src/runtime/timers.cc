@@ -1,6 +1,7 @@
 #include "runtime/timers.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace vfs::runtime::detail {
 namespace {
@@ -36,7 +37,7 @@ int Timers::run_expired(std::int64_t now) noexcept {
   if (next == 0 || next > now) return 0;
   std::vector<Waiter*> due;
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard<Lock> lock(mu_);
     while (!heap_.empty() && heap_.front().when <= now) {
       std::pop_heap(heap_.begin(), heap_.end(), Later{});
       due.push_back(heap_.back().w);
@@ -49,7 +50,7 @@ int Timers::run_expired(std::int64_t now) noexcept {
 }
 
 std::size_t Timers::size() noexcept {
-  std::lock_guard lock(mu_);
+  std::lock_guard<Lock> lock(mu_);
   return heap_.size();
 }
 

@@ -8,16 +8,16 @@
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <vector>
 
 #include "runtime/park.h"
+#include "vfs/runtime/detail/lock.h"
 
 namespace vfs::runtime::detail {
 
 class Timers {
  public:
-  std::mutex& mu() noexcept { return mu_; }
+  Lock& mu() noexcept { return mu_; }
 
   // Caller holds mu(). Schedules wake(w) at `when` (nanotime); returns true
   // if this is now the earliest deadline.
@@ -42,7 +42,7 @@ class Timers {
   };
   void publish_next() noexcept;
 
-  std::mutex mu_;
+  Lock mu_;
   std::vector<Entry> heap_;
   std::uint64_t seq_ = 0;
   std::atomic<std::int64_t> next_{0};

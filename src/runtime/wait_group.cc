@@ -8,15 +8,19 @@
 namespace vfs::runtime {
 
 void WaitGroup::add(std::int64_t delta) {
-  std::unique_lock lock(guard_);
+  guard_.lock();
   count_ += delta;
   if (count_ < 0) {
     count_ -= delta;
+    guard_.unlock();
     throw std::logic_error("vfs::runtime::WaitGroup: negative counter");
   }
-  if (count_ > 0 || !waiters_) return;
+  if (count_ > 0 || !waiters_) {
+    guard_.unlock();
+    return;
+  }
   detail::WaiterNode* node = std::exchange(waiters_, nullptr);
-  lock.unlock();
+  guard_.unlock();
   while (node) {
     detail::WaiterNode* next = node->next;  // node is gone once woken
     detail::wake(&node->w);
@@ -33,7 +37,7 @@ void WaitGroup::wait() {
   detail::WaiterNode node;
   node.next = waiters_;
   waiters_ = &node;
-  detail::wait(node.w, detail::unlock_mutex, &guard_);
+  detail::wait(node.w, detail::unlock_lock, &guard_);
 }
 
 }  // namespace vfs::runtime

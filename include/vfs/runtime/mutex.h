@@ -8,7 +8,8 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
+
+#include "vfs/runtime/detail/lock.h"
 
 namespace vfs::runtime {
 
@@ -29,7 +30,7 @@ class Mutex {
 
  private:
   std::atomic<bool> locked_{false};
-  std::mutex guard_;  // protects the wait list; held only for a few instructions
+  detail::Lock guard_;  // protects the wait list; held only for a few instructions
   detail::WaiterNode* head_ = nullptr;
   detail::WaiterNode* tail_ = nullptr;
 };

@@ -9,7 +9,8 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
+
+#include "vfs/runtime/detail/lock.h"
 
 namespace vfs::runtime {
 
@@ -28,7 +29,7 @@ class WaitGroup {
   void wait();
 
  private:
-  std::mutex guard_;
+  detail::Lock guard_;
   std::int64_t count_ = 0;
   detail::WaiterNode* waiters_ = nullptr;
 };

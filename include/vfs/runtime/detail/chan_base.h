@@ -3,8 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <mutex>
 #include <stdexcept>
+
+#include "vfs/runtime/detail/lock.h"
 
 namespace vfs::runtime {
 
@@ -59,7 +60,7 @@ class ChanBase {
   virtual void buf_push(void* src) = 0;
   virtual void buf_pop_into(void* dst) = 0;
 
-  std::mutex lock_;
+  Lock lock_;
   const std::size_t cap_;
   std::size_t count_ = 0;
   bool closed_ = false;
