@@ -4,6 +4,7 @@
 
 #include "vfs/runtime/channel.h"
 #include "vfs/runtime/config.h"
+#include "vfs/runtime/lock_os_thread.h"
 #include "vfs/runtime/mutex.h"
 #include "vfs/runtime/scheduler.h"
 #include "vfs/runtime/select.h"

@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 #include <string>
 
 #include "runtime/runq.h"
 #include "runtime/sched.h"
+#include "vfs/runtime/lock_os_thread.h"
 #include "vfs/runtime/scheduler.h"
 #include "vfs/runtime/stats.h"
 #include "vfs/runtime/syscall.h"
@@ -141,6 +143,31 @@ void report_thread_limit(int limit) noexcept {
   }
 }
 
+// A thread may be in an unusual kernel state (a namespace, a signal mask)
+// if a fiber is wired to it or it is not ours at all: new Ms are not
+// cloned from such threads.
+thread_local bool tls_clean_runtime_thread = false;  // sysmon, template thread
+
+bool on_clean_thread() noexcept {
+  M* m = current_m();
+  return m ? m->lockedg == nullptr : tls_clean_runtime_thread;
+}
+
+void template_thread_main(Sched& s) {
+  tls_clean_runtime_thread = true;
+  std::unique_lock lock(s.template_mu);
+  for (;;) {
+    s.template_cv.wait(lock, [&] { return s.template_stop || !s.template_queue.empty(); });
+    // Drain before stopping: every M handed to us must get its thread.
+    while (!s.template_queue.empty()) {
+      M* m = s.template_queue.back();
+      s.template_queue.pop_back();
+      m->thread = std::thread(mstart, &s, m);
+    }
+    if (s.template_stop) return;
+  }
+}
+
 // Starts a thread for `p` (Go's newm). sched.lock held by `lock`, which is
 // released. False (and p untouched) when the thread limit or shutdown forbid it.
 bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock) {
@@ -159,8 +186,14 @@ bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock) {
   m->spinning = spinning;
   s.allm.push_back(m);
   s.mcount.fetch_add(1);
-  m->thread = std::thread(mstart, &s, m);
   lock.unlock();
+  if (on_clean_thread()) {
+    m->thread = std::thread(mstart, &s, m);
+  } else {
+    std::lock_guard template_lock(s.template_mu);
+    s.template_queue.push_back(m);
+    s.template_cv.notify_one();
+  }
   return true;
 }
 
@@ -434,7 +467,44 @@ SwitchRequest* execute(Sched& s, M* m, G* g, bool inherit) noexcept {
 void begin_shutdown(Sched& s) noexcept {
   std::lock_guard lock(s.lock);
   s.shutdown.store(true);
-  for (M* m = s.midle; m; m = m->schedlink) m->park.wakeup();
+  // Idle Ms, wired Ms waiting for their G, retired m0: all re-check.
+  for (M* m : s.allm) m->park.wakeup();
+}
+
+// The wired G of m exited: m gives its P away and its thread ends, never to
+// run another fiber (Go's goexit0 on a locked M). m0 is the caller's thread
+// and cannot end; it sleeps until the runtime stops.
+void retire_locked_m(Sched& s, M* m) noexcept {
+  m->lockedg = nullptr;
+  m->dead = true;
+  if (m->p) handoffp(s, releasep(m));
+  s.mcount.fetch_sub(1);
+}
+
+// Waits until m's wired G has been scheduled back to m with a P; returns it,
+// or nullptr on shutdown (Go's stoplockedm).
+G* stoplockedm(Sched& s, M* m) noexcept {
+  if (m->p) handoffp(s, releasep(m));
+  for (;;) {
+    m->park.sleep();
+    std::lock_guard lock(s.lock);
+    m->park.clear();  // every wakeup is made under the lock
+    if (P* p = std::exchange(m->nextp, nullptr)) {
+      acquirep(m, p);
+      return m->lockedg;
+    }
+    if (s.shutdown.load()) return nullptr;
+  }
+}
+
+// g is wired to another M: give it our P and let it run g (Go's
+// startlockedm). We then look for work again without a P.
+void startlockedm(Sched& s, M* m, G* g) noexcept {
+  M* owner = g->lockedm;
+  P* p = releasep(m);
+  std::lock_guard lock(s.lock);
+  owner->nextp = p;
+  owner->park.wakeup();
 }
 
 // Go's exitsyscall0, on g0: the fiber's P was taken while it was in a
@@ -449,7 +519,8 @@ G* exitsyscall0(Sched& s, M* m, G* g) {
     acquirep(m, p);
     return g;
   }
-  stopm(s, m);
+  // A wired M waits for its G to be scheduled back to it (stoplockedm).
+  if (!m->lockedg) stopm(s, m);
   return nullptr;
 }
 
@@ -472,7 +543,9 @@ G* after_switch(Sched& s, M* m, G* g, const SwitchRequest* req) {
     }
     case SwitchRequest::kExit: {
       const bool main = g->is_main;
+      const bool locked = g->lockedm != nullptr;
       destroy_g(s, g);
+      if (locked) retire_locked_m(s, m);
       if (main) begin_shutdown(s);
       return nullptr;
     }
@@ -486,15 +559,37 @@ void schedule_loop(Sched& s, M* m) {
   G* next = nullptr;
   bool inherit = false;
   for (;;) {
+    if (m->dead) return;
+    if (!next && m->lockedg) {
+      // A wired M runs nothing but its G.
+      next = stoplockedm(s, m);
+      if (!next) return;
+    }
     if (!next) {
       if (!m->p) return;  // stopm saw shutdown
       next = pick_next(s, m, &inherit);
       if (!next) return;
     }
     G* g = std::exchange(next, nullptr);
+    if (g->lockedm && g->lockedm != m) {
+      startlockedm(s, m, g);
+      if (!stopm(s, m)) return;
+      continue;
+    }
     const SwitchRequest* req = execute(s, m, g, inherit);
     inherit = false;
     next = after_switch(s, m, g, req);
+  }
+}
+
+// What m0 does once its wired fiber has exited: it cannot end (it is the
+// caller's thread), so it waits for the runtime to stop.
+void wait_for_shutdown(Sched& s, M* m) noexcept {
+  for (;;) {
+    m->park.sleep();
+    std::lock_guard lock(s.lock);
+    m->park.clear();
+    if (s.shutdown.load()) return;
   }
 }
 
@@ -502,6 +597,12 @@ void teardown(Sched& s) {
   s.sysmon_stop.store(true);
   s.sysmon_note.wakeup();
   if (s.sysmon.joinable()) s.sysmon.join();
+  {
+    std::lock_guard lock(s.template_mu);
+    s.template_stop = true;
+  }
+  s.template_cv.notify_one();
+  if (s.template_thread.joinable()) s.template_thread.join();
   std::vector<M*> ms;
   {
     std::lock_guard lock(s.lock);
@@ -640,8 +741,13 @@ void run_main(Task* main, const Config& config) {
   g->is_main = true;
   tls_m = m0;
   runqput(*s, m0->p, g, true);
-  s->sysmon = std::thread(sysmon_main, std::ref(*s));
+  s->sysmon = std::thread([&sched = *s] {
+    tls_clean_runtime_thread = true;
+    sysmon_main(sched);
+  });
+  s->template_thread = std::thread(template_thread_main, std::ref(*s));
   schedule_loop(*s, m0);
+  if (m0->dead) wait_for_shutdown(*s, m0);
   tls_m = nullptr;
   teardown(*s);
   std::exception_ptr error = s->main_error;
@@ -650,11 +756,52 @@ void run_main(Task* main, const Config& config) {
   if (error) std::rethrow_exception(error);
 }
 
-void spawn(Task* task) {
+namespace {
+
+std::atomic<LockedSpawn> locked_spawn_policy{LockedSpawn::allow};
+std::mutex reported_sites_mu;
+std::set<std::string> reported_sites;
+
+std::string describe_locked_spawn(G* parent, const std::source_location& where) {
+  return "fiber " + std::to_string(parent->id) + ", wired to its thread (lock_os_thread), " +
+         "spawned a fiber at " + where.file_name() + ":" + std::to_string(where.line()) + " (" +
+         where.function_name() + "); the new fiber runs on another thread, outside any " +
+         "namespace or thread state the parent set up";
+}
+
+void check_locked_spawn(Sched& s, G* parent, const std::source_location& where) {
+  s.locked_spawns.fetch_add(1, std::memory_order_relaxed);
+  switch (locked_spawn_policy.load(std::memory_order_relaxed)) {
+    case LockedSpawn::allow:
+      return;
+    case LockedSpawn::report: {
+      const std::string site = std::string(where.file_name()) + ":" + std::to_string(where.line());
+      std::lock_guard lock(reported_sites_mu);
+      if (reported_sites.insert(site).second) {
+        ::fprintf(stderr, "vfs runtime: %s\n", describe_locked_spawn(parent, where).c_str());
+      }
+      return;
+    }
+    case LockedSpawn::refuse:
+      throw LockedSpawnError("vfs::runtime::go: " + describe_locked_spawn(parent, where));
+  }
+}
+
+}  // namespace
+
+void spawn(Task* task, const std::source_location& where) {
   Sched* s = sched();
   if (!s) {
     delete task;
     throw std::logic_error("vfs::runtime::go: no runtime is running");
+  }
+  if (G* parent = current_g(); parent && parent->lock_count > 0) {
+    try {
+      check_locked_spawn(*s, parent, where);
+    } catch (...) {
+      delete task;
+      throw;
+    }
   }
   G* g = new_g(*s, task);
   M* m = current_m();
@@ -730,6 +877,33 @@ void exit_syscall() noexcept {
 
 namespace vfs::runtime {
 
+void lock_os_thread() noexcept {
+  detail::G* g = detail::current_g();
+  if (!g) return;
+  if (g->lock_count++ == 0) {
+    g->lockedm = g->m;
+    g->m->lockedg = g;
+  }
+}
+
+void unlock_os_thread() noexcept {
+  detail::G* g = detail::current_g();
+  if (!g || g->lock_count == 0) return;
+  if (--g->lock_count == 0) {
+    g->m->lockedg = nullptr;
+    g->lockedm = nullptr;
+  }
+}
+
+bool os_thread_locked() noexcept {
+  detail::G* g = detail::current_g();
+  return g && g->lock_count > 0;
+}
+
+LockedSpawn set_locked_spawn_policy(LockedSpawn policy) noexcept {
+  return detail::locked_spawn_policy.exchange(policy);
+}
+
 void yield() noexcept {
   detail::G* g = detail::current_g();
   if (!g) {
@@ -772,6 +946,7 @@ Stats stats() noexcept {
   out.handoffs = s->handoffs.load();
   out.thread_limit_hits = s->thread_limit_hits.load();
   out.long_runs = s->long_runs.load();
+  out.locked_spawns = s->locked_spawns.load();
   return out;
 }
 

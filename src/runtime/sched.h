@@ -13,6 +13,7 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -49,6 +50,8 @@ struct G {
   G* all_prev = nullptr;   // allgs links
   G* all_next = nullptr;
   bool is_main = false;
+  M* lockedm = nullptr;   // lock_os_thread: the only M it may run on
+  int lock_count = 0;     // lock_os_thread nesting
   int syscall_depth = 0;  // > 1: a syscall() inside a syscall() (a no-op)
 };
 
@@ -100,6 +103,8 @@ struct M {
   G* curg = nullptr;       // the G it runs; nullptr on g0
   bool spinning = false;   // looking for work with a P but none yet
   bool is_m0 = false;      // the thread that called run()
+  G* lockedg = nullptr;    // the only G this M may run (lock_os_thread)
+  bool dead = false;       // its locked G exited: the thread is not reused
   M* schedlink = nullptr;  // idle list
   Note park;
   void* tsan_fiber = nullptr;  // g0's TSan fiber
@@ -142,6 +147,16 @@ struct Sched {
   Timers timers;
 
   std::thread sysmon;
+
+  // The template thread (Go's templateThread): creates Ms on behalf of
+  // threads whose kernel state may be unusual (a locked M, a user thread),
+  // so no new M inherits a namespace, signal mask or name set there.
+  std::thread template_thread;
+  std::mutex template_mu;
+  std::condition_variable template_cv;
+  std::vector<M*> template_queue;
+  bool template_stop = false;
+  std::atomic<std::uint64_t> locked_spawns{0};
   Note sysmon_note;
   std::atomic<bool> sysmon_stop{false};
 

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <source_location>
 
 #include "vfs/runtime/config.h"
 #include "vfs/runtime/detail/task.h"
@@ -32,7 +33,7 @@ namespace vfs::runtime {
 
 namespace detail {
 void run_main(Task* main, const Config& config);
-void spawn(Task* task);
+void spawn(Task* task, const std::source_location& where);
 }  // namespace detail
 
 // Runs `main` as the first fiber of a new runtime on the calling thread (which
@@ -48,10 +49,12 @@ void run(F&& main, const Config& config = {}) {
 // Starts `fn` on a new fiber. Callable from a fiber or from any thread while
 // a runtime is running; throws std::logic_error when none is. The fiber's
 // stack is mapped when it first runs, so a queued fiber costs only its
-// descriptor and closure.
+// descriptor and closure. From a fiber locked to its thread, the spawn is
+// subject to the LockedSpawn policy (lock_os_thread.h); `where` names the
+// spawn site in its report or error.
 template <class F>
-void go(F&& fn) {
-  detail::spawn(detail::make_task(std::forward<F>(fn)));
+void go(F&& fn, const std::source_location& where = std::source_location::current()) {
+  detail::spawn(detail::make_task(std::forward<F>(fn)), where);
 }
 
 // Lets other fibers run (Go's runtime.Gosched: the caller goes to the global

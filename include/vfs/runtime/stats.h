@@ -16,7 +16,8 @@ struct Stats {
   std::uint64_t retakes = 0;      // Ps sysmon took from a thread stuck in a syscall
   std::uint64_t handoffs = 0;     // Ps handed to another thread (retakes + blocking)
   std::uint64_t thread_limit_hits = 0;
-  std::uint64_t long_runs = 0;  // fibers seen running >= 10 ms without a switch
+  std::uint64_t long_runs = 0;      // fibers seen running >= 10 ms without a switch
+  std::uint64_t locked_spawns = 0;  // go() calls from fibers wired to their thread
 };
 
 // All zero when no runtime runs.
