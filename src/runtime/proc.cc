@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "runtime/runq.h"
 #include "runtime/sched.h"
@@ -458,9 +459,12 @@ SwitchRequest* execute(Sched& s, M* m, G* g, bool inherit) noexcept {
     p->schedtick.store(p->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (!g->ctx) start_context(s, g);
+  p->in_fiber.store(true, std::memory_order_relaxed);
   Jumped j = jump(g->ctx, g, g->stack.range(), g->tsan_fiber, false);
   g->ctx = j.transfer.fctx;
   m->curg = nullptr;
+  // The fiber may have come back holding another P (or none) after a syscall.
+  if (m->p) m->p->in_fiber.store(false, std::memory_order_relaxed);
   return static_cast<SwitchRequest*>(j.transfer.data);
 }
 
@@ -476,7 +480,10 @@ void begin_shutdown(Sched& s) noexcept {
 // and cannot end; it sleeps until the runtime stops.
 void retire_locked_m(Sched& s, M* m) noexcept {
   m->lockedg = nullptr;
-  m->dead = true;
+  {
+    std::lock_guard lock(s.lock);  // schedtrace reads it
+    m->dead = true;
+  }
   if (m->p) handoffp(s, releasep(m));
   s.mcount.fetch_sub(1);
 }
@@ -617,6 +624,24 @@ void teardown(Sched& s) {
   for (M* m : ms) delete m;
 }
 
+// VFS_DEBUG=schedtrace=1000,scheddetail=1 - the GODEBUG keys, same meaning.
+void parse_debug_env(Sched& s) {
+  const char* env = ::getenv("VFS_DEBUG");
+  if (!env) return;
+  std::string_view rest(env);
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string key(item.substr(0, eq));
+    const long value = ::atol(std::string(item.substr(eq + 1)).c_str());
+    if (key == "schedtrace" && value > 0) s.trace_period_ns = value * 1'000'000;
+    if (key == "scheddetail") s.trace_detail = value != 0;
+  }
+}
+
 std::vector<std::uint32_t> coprimes(std::uint32_t n) {
   std::vector<std::uint32_t> out;
   for (std::uint32_t i = 1; i <= n; ++i) {
@@ -636,6 +661,8 @@ Sched::Sched(const Config& config) : stacks(resolve_stack_size(config), config.g
     allp.back()->id = i;
   }
   steal_strides = coprimes(static_cast<std::uint32_t>(n));
+  start_time = nanotime();
+  parse_debug_env(*this);
 }
 
 Sched::~Sched() = default;
@@ -822,6 +849,7 @@ void enter_syscall() noexcept {
   P* p = m->p;
   m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   g->status.store(GStatus::syscall, std::memory_order_relaxed);
+  p->in_fiber.store(false, std::memory_order_relaxed);
   p->m = nullptr;
   m->oldp = p;
   m->p = nullptr;
@@ -835,6 +863,7 @@ void enter_syscall_block() noexcept {
   M* m = g->m;
   m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   g->status.store(GStatus::syscall, std::memory_order_relaxed);
+  m->p->in_fiber.store(false, std::memory_order_relaxed);
   P* p = releasep(m);
   p->syscalltick.fetch_add(1, std::memory_order_relaxed);
   handoffp(*sched(), p);
@@ -852,6 +881,7 @@ void exit_syscall() noexcept {
                                              std::memory_order_acq_rel)) {
       m->p = oldp;
       oldp->m = m;
+      oldp->in_fiber.store(true, std::memory_order_relaxed);
       oldp->syscalltick.fetch_add(1, std::memory_order_relaxed);
       g->status.store(GStatus::running, std::memory_order_relaxed);
       return;
@@ -864,6 +894,7 @@ void exit_syscall() noexcept {
     lock.unlock();
     if (p) {
       acquirep(m, p);
+      p->in_fiber.store(true, std::memory_order_relaxed);
       g->status.store(GStatus::running, std::memory_order_relaxed);
       return;
     }
@@ -947,6 +978,7 @@ Stats stats() noexcept {
   out.thread_limit_hits = s->thread_limit_hits.load();
   out.long_runs = s->long_runs.load();
   out.locked_spawns = s->locked_spawns.load();
+  out.trace_lines = s->trace_lines.load();
   return out;
 }
 

@@ -81,6 +81,7 @@ struct P {
   std::atomic<std::uint32_t> schedtick{0};    // ++ per fiber scheduled
   std::atomic<std::uint32_t> syscalltick{0};  // ++ per syscall left
   std::atomic<std::uint32_t> switches{0};     // ++ per fiber resumed (long-run detection)
+  std::atomic<bool> in_fiber{false};          // a fiber runs on it (not g0, not a syscall)
   std::atomic<std::uint32_t> head{0};
   std::atomic<std::uint32_t> tail{0};
   std::array<std::atomic<G*>, kLocalQueueSize> runq{};
@@ -157,6 +158,12 @@ struct Sched {
   std::vector<M*> template_queue;
   bool template_stop = false;
   std::atomic<std::uint64_t> locked_spawns{0};
+
+  // schedtrace (VFS_DEBUG=schedtrace=<ms>[,scheddetail=1], like GODEBUG).
+  std::int64_t start_time = 0;
+  std::int64_t trace_period_ns = 0;  // 0: off
+  bool trace_detail = false;
+  std::atomic<std::uint64_t> trace_lines{0};
   Note sysmon_note;
   std::atomic<bool> sysmon_stop{false};
 

@@ -5,6 +5,8 @@
 // makes sure overdue timers find a thread. It polls every 20 us while it
 // finds something to do and backs off to every 10 ms when it does not.
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "runtime/sched.h"
 
@@ -52,7 +54,13 @@ int retake(Sched& s, std::int64_t now) noexcept {
   for (auto& owned : s.allp) {
     P* p = owned.get();
     const PStatus status = p->status.load(std::memory_order_acquire);
-    if (status == PStatus::running) watch_long_run(s, p, now);
+    if (status == PStatus::running && p->in_fiber.load(std::memory_order_relaxed)) {
+      watch_long_run(s, p, now);
+    } else {
+      // Idle, spinning or in a syscall: restart the clock.
+      p->seen_switches = p->switches.load(std::memory_order_relaxed);
+      p->seen_switchwhen = now;
+    }
     if (status != PStatus::syscall) {
       p->seen_in_syscall = false;
       continue;
@@ -70,6 +78,91 @@ int retake(Sched& s, std::int64_t now) noexcept {
   return taken;
 }
 
+const char* p_status_name(PStatus status) noexcept {
+  switch (status) {
+    case PStatus::idle:
+      return "idle";
+    case PStatus::running:
+      return "running";
+    case PStatus::syscall:
+      return "syscall";
+  }
+  return "?";
+}
+
+const char* g_status_name(GStatus status) noexcept {
+  switch (status) {
+    case GStatus::runnable:
+      return "runnable";
+    case GStatus::running:
+      return "running";
+    case GStatus::syscall:
+      return "syscall";
+    case GStatus::waiting:
+      return "waiting";
+    case GStatus::dead:
+      return "dead";
+  }
+  return "?";
+}
+
+std::uint32_t local_runq_size(const P* p) noexcept {
+  return p->tail.load(std::memory_order_acquire) - p->head.load(std::memory_order_acquire);
+}
+
+// Go's schedtrace line, one write so lines from several runtimes' or
+// threads' output do not interleave:
+//   SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=0
+//   idlethreads=1 runqueue=0 [3 1]
+// followed by our addition, longruns=N (fibers seen running >= 10 ms
+// without a switch). scheddetail adds one line per P, M and G.
+void schedtrace(Sched& s, std::int64_t now) {
+  std::string out;
+  char buf[256];
+  std::lock_guard lock(s.lock);
+  std::snprintf(buf, sizeof buf,
+                "SCHED %lldms: gomaxprocs=%d idleprocs=%d threads=%d spinningthreads=%d "
+                "idlethreads=%d runqueue=%lld",
+                static_cast<long long>((now - s.start_time) / 1'000'000), s.nprocs(),
+                s.npidle.load(), s.mcount.load(), s.nmspinning.load(), s.nmidle,
+                static_cast<long long>(s.runqsize.load()));
+  out += buf;
+  if (!s.trace_detail) {
+    for (std::size_t i = 0; i < s.allp.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%s%u", i == 0 ? " [" : " ", local_runq_size(s.allp[i].get()));
+      out += buf;
+    }
+    out += "]";
+  }
+  std::snprintf(buf, sizeof buf, " longruns=%llu\n",
+                static_cast<unsigned long long>(s.long_runs.load()));
+  out += buf;
+  if (s.trace_detail) {
+    for (auto& owned : s.allp) {
+      const P* p = owned.get();
+      std::snprintf(buf, sizeof buf, "  P%d: status=%s schedtick=%u syscalltick=%u runqsize=%u\n",
+                    p->id, p_status_name(p->status.load()), p->schedtick.load(),
+                    p->syscalltick.load(), local_runq_size(p));
+      out += buf;
+    }
+    for (const M* m : s.allm) {
+      bool idle = false;
+      for (const M* i = s.midle; i; i = i->schedlink) idle = idle || i == m;
+      std::snprintf(buf, sizeof buf, "  M%d: idle=%d dead=%d m0=%d\n", m->id, idle, m->dead,
+                    m->is_m0);
+      out += buf;
+    }
+    std::lock_guard gs(s.allgs_lock);
+    for (const G* g = s.allgs; g; g = g->all_next) {
+      std::snprintf(buf, sizeof buf, "  G%llu: status=%s\n", static_cast<unsigned long long>(g->id),
+                    g_status_name(g->status.load()));
+      out += buf;
+    }
+  }
+  std::fputs(out.c_str(), stderr);
+  s.trace_lines.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 void wake_timer_waiter(Sched& s) noexcept {
@@ -80,12 +173,14 @@ void wake_timer_waiter(Sched& s) noexcept {
 void sysmon_main(Sched& s) noexcept {
   std::int64_t delay = kMinDelayNs;
   int idle_rounds = 0;
+  std::int64_t last_trace = s.start_time;
   while (!s.sysmon_stop.load()) {
     if (idle_rounds == 0) {
       delay = kMinDelayNs;
     } else if (idle_rounds > kIdleRoundsBeforeBackoff) {
       delay = std::min(delay * 2, kMaxDelayNs);
     }
+    if (s.trace_period_ns) delay = std::min(delay, s.trace_period_ns);
     s.sysmon_note.sleep_until(nanotime() + delay);
     if (s.sysmon_stop.load()) break;
     const std::int64_t now = nanotime();
@@ -95,6 +190,10 @@ void sysmon_main(Sched& s) noexcept {
       // An overdue timer: make sure some thread is on its way to it.
       wake_timer_waiter(s);
       wakep();
+    }
+    if (s.trace_period_ns && now - last_trace >= s.trace_period_ns) {
+      schedtrace(s, now);
+      last_trace = now;
     }
     idle_rounds = busy ? 0 : idle_rounds + 1;
   }
