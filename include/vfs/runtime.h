@@ -6,6 +6,7 @@
 #include "vfs/runtime/config.h"
 #include "vfs/runtime/lock_os_thread.h"
 #include "vfs/runtime/mutex.h"
+#include "vfs/runtime/poll.h"
 #include "vfs/runtime/scheduler.h"
 #include "vfs/runtime/select.h"
 #include "vfs/runtime/sleep.h"

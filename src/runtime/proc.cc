@@ -211,7 +211,7 @@ void startm(Sched& s, P* p, bool spinning) {
   if (M* m = mget(s)) {
     m->spinning = spinning;
     m->nextp = p;
-    m->park.wakeup();  // under the lock: see stopm
+    notify(s, m);  // under the lock: see stopm
     return;
   }
   if (newm(s, p, spinning, lock)) return;
@@ -229,12 +229,13 @@ bool stopm(Sched& s, M* m) {
     const std::int64_t deadline = s.timers.next();
     std::unique_lock lock(s.lock);
     if (s.shutdown.load()) return false;
-    const bool timer_waiter = deadline != 0 && s.timer_waiter == nullptr;
-    if (timer_waiter) s.timer_waiter = m;
+    // One idle M waits for the next timer and for I/O, in epoll.
+    const bool waiter = (deadline != 0 || s.poller.has_waiters()) && s.timer_waiter == nullptr;
+    if (waiter) s.timer_waiter = m;
     mput(s, m);
     lock.unlock();
-    if (timer_waiter) {
-      m->park.sleep_until(deadline);
+    if (waiter) {
+      s.poller.poll(deadline);  // interrupted by notify(); readies go global
     } else {
       m->park.sleep();
     }
@@ -317,6 +318,11 @@ G* findrunnable(Sched& s, M* m, bool* inherit) {
     if (s.runqsize.load(std::memory_order_relaxed) != 0) {
       std::lock_guard lock(s.lock);
       if (G* g = globrunqget(s, p, 0)) return g;
+    }
+    // Fibers waiting for I/O, and nobody blocked in the poller to see it:
+    // look without blocking; the woken go onto our P.
+    if (s.poller.has_waiters() && !s.poller.blocked() && s.poller.poll(-1) > 0) {
+      if (G* g = runqget(p, inherit)) return g;
     }
     // Bound the spinning Ms to half the busy Ps: more would burn CPU for
     // nothing (Go's rule).
@@ -472,7 +478,7 @@ void begin_shutdown(Sched& s) noexcept {
   std::lock_guard lock(s.lock);
   s.shutdown.store(true);
   // Idle Ms, wired Ms waiting for their G, retired m0: all re-check.
-  for (M* m : s.allm) m->park.wakeup();
+  for (M* m : s.allm) notify(s, m);
 }
 
 // The wired G of m exited: m gives its P away and its thread ends, never to
@@ -690,6 +696,11 @@ std::uint32_t fastrand(M* m) noexcept {
   return m->rand_state = x;
 }
 
+void notify(Sched& s, M* m) noexcept {
+  m->park.wakeup();
+  if (s.timer_waiter == m) s.poller.interrupt();
+}
+
 void wakep() noexcept {
   Sched* s = sched();
   if (!s || s->npidle.load() == 0) return;
@@ -713,7 +724,8 @@ void handoffp(Sched& s, P* p) noexcept {
     return;
   }
   std::unique_lock lock(s.lock);
-  const bool timers_unwatched = s.timers.next() != 0 && s.timer_waiter == nullptr;
+  const bool timers_unwatched =
+      (s.timers.next() != 0 || s.poller.has_waiters()) && s.timer_waiter == nullptr;
   if (!s.shutdown.load() && (s.runqsize.load() != 0 || timers_unwatched)) {
     lock.unlock();
     startm(s, p, false);
@@ -979,6 +991,7 @@ Stats stats() noexcept {
   out.long_runs = s->long_runs.load();
   out.locked_spawns = s->locked_spawns.load();
   out.trace_lines = s->trace_lines.load();
+  out.sysmon_polled = s->sysmon_polled.load();
   return out;
 }
 

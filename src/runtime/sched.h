@@ -23,6 +23,7 @@
 
 #include "runtime/context.h"
 #include "runtime/note.h"
+#include "runtime/poller.h"
 #include "runtime/stack.h"
 #include "runtime/timers.h"
 #include "vfs/runtime/config.h"
@@ -137,7 +138,7 @@ struct Sched {
   std::vector<std::unique_ptr<P>> allp;
   std::vector<M*> allm;                      // guarded by lock
   std::vector<std::uint32_t> steal_strides;  // numbers coprime to nprocs (Go's randomOrder)
-  M* timer_waiter = nullptr;                 // the idle M sleeping until the next timer
+  M* timer_waiter = nullptr;  // the idle M sleeping in epoll until the next timer or I/O
   std::atomic<bool> shutdown{false};
   std::exception_ptr main_error;
 
@@ -146,6 +147,7 @@ struct Sched {
 
   StackPool stacks;
   Timers timers;
+  Poller poller;
 
   std::thread sysmon;
 
@@ -158,6 +160,7 @@ struct Sched {
   std::vector<M*> template_queue;
   bool template_stop = false;
   std::atomic<std::uint64_t> locked_spawns{0};
+  std::atomic<std::uint64_t> sysmon_polled{0};
 
   // schedtrace (VFS_DEBUG=schedtrace=<ms>[,scheddetail=1], like GODEBUG).
   std::int64_t start_time = 0;
@@ -197,6 +200,9 @@ void wakep() noexcept;
 void handoffp(Sched& s, P* p) noexcept;
 bool runqempty(const P* p) noexcept;
 std::uint32_t fastrand(M* m) noexcept;
+
+// Wakes m (sched.lock held): its Note, and the poller if m sleeps in it.
+void notify(Sched& s, M* m) noexcept;
 
 // sysmon.cc
 void sysmon_main(Sched& s) noexcept;

@@ -18,6 +18,7 @@ constexpr std::int64_t kMaxDelayNs = 10'000'000;  // Go: 10 ms
 constexpr int kIdleRoundsBeforeBackoff = 50;      // Go: 50
 constexpr std::int64_t kLongRunNs = 10'000'000;   // Go's forcePreemptNS
 constexpr std::int64_t kSyscallPatienceNs = 10'000'000;
+constexpr std::int64_t kPollIntervalNs = 10'000'000;  // Go: 10 ms
 
 // Counts a fiber on p that has run >= 10 ms without a switch (once per run).
 void watch_long_run(Sched& s, P* p, std::int64_t now) noexcept {
@@ -167,7 +168,7 @@ void schedtrace(Sched& s, std::int64_t now) {
 
 void wake_timer_waiter(Sched& s) noexcept {
   std::lock_guard lock(s.lock);
-  if (s.timer_waiter) s.timer_waiter->park.wakeup();
+  if (s.timer_waiter) notify(s, s.timer_waiter);
 }
 
 void sysmon_main(Sched& s) noexcept {
@@ -194,6 +195,14 @@ void sysmon_main(Sched& s) noexcept {
     if (s.trace_period_ns && now - last_trace >= s.trace_period_ns) {
       schedtrace(s, now);
       last_trace = now;
+    }
+    // Fibers waiting for I/O and nobody has polled for 10 ms (every P busy,
+    // no M blocked in the poller): poll for them; they go to the global queue.
+    if (s.poller.has_waiters() && !s.poller.blocked() &&
+        now - s.poller.last_poll() > kPollIntervalNs) {
+      const int woken = s.poller.poll(-1);
+      s.sysmon_polled.fetch_add(static_cast<std::uint64_t>(woken), std::memory_order_relaxed);
+      busy = busy || woken > 0;
     }
     idle_rounds = busy ? 0 : idle_rounds + 1;
   }

@@ -18,6 +18,7 @@ struct Stats {
   std::uint64_t thread_limit_hits = 0;
   std::uint64_t long_runs = 0;      // fibers seen running >= 10 ms without a switch
   std::uint64_t locked_spawns = 0;  // go() calls from fibers wired to their thread
+  std::uint64_t sysmon_polled = 0;  // fibers woken by sysmon's own poll (nobody else polled)
   std::uint64_t trace_lines = 0;    // schedtrace reports printed (VFS_DEBUG=schedtrace=ms)
 };
 
