@@ -34,9 +34,13 @@ Ret open(const char* path, int flags) noexcept {
 }
 
 Ret close(int fd) noexcept {
-  const int rc = ::close(fd);
-  if (rc == 0 || errno == EINTR) return {};
-  return {-1, errno};
+  // Through the runtime's syscall door too (close can block, e.g. on NFS),
+  // but never retried: EINTR still means the descriptor is gone.
+  return runtime::syscall([&]() noexcept -> Ret {
+    if (::close(fd) == 0) return {};
+    const int err = errno;
+    return err == EINTR ? Ret{} : Ret{-1, err};
+  });
 }
 
 }  // namespace vfs::sys

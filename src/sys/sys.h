@@ -1,10 +1,11 @@
 // The one door through which every backend's blocking system calls pass.
 //
-// Today blocking() calls straight through. It exists so that the fiber
-// runtime has a single place to hand off its P around a call that may block
-// (Go's entersyscall/exitsyscall); errno is captured inside it, next to the
-// call, because after a fiber switch the thread - and so errno - may differ.
-// Internal: not installed.
+// blocking() runs the call between the fiber runtime's entersyscall and
+// exitsyscall (vfs::runtime::syscall) when the caller is a fiber of a running
+// runtime, so a call that blocks lets the thread's P run other fibers; from a
+// plain thread, or with no runtime, it calls straight through. errno is
+// captured inside, next to the call, because exitsyscall may move the fiber
+// to another thread - with another errno. Internal: not installed.
 #pragma once
 
 #include <fcntl.h>
@@ -15,6 +16,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "vfs/runtime/syscall.h"
+
 namespace vfs::sys {
 
 // A system call's outcome: value >= 0, or err (an errno value) != 0.
@@ -24,13 +27,22 @@ struct Ret {
   bool ok() const noexcept { return err == 0; }
 };
 
+// Retries EINTR; reads errno before anything can switch threads.
 template <class F>
-inline Ret blocking(F&& call) noexcept {
+inline Ret call_retrying(F& call) noexcept {
   for (;;) {
     const long v = call();
     if (v >= 0) return {v, 0};
-    if (errno != EINTR) return {-1, errno};
+    const int err = errno;
+    if (err != EINTR) return {-1, err};
   }
+}
+
+template <class F>
+inline Ret blocking(F&& call) noexcept {
+  // Off a fiber, runtime::syscall costs one out-of-line call reading the
+  // thread's M before calling straight through.
+  return runtime::syscall([&]() noexcept { return call_retrying(call); });
 }
 
 Ret read(int fd, void* buf, std::size_t len) noexcept;

@@ -1,0 +1,73 @@
+// The scheduler: run a program's main fiber, spawn fibers, yield.
+//
+// An M:P:N runtime after Go's (runtime/proc.go): fibers (G) run on OS threads
+// (M), each of which must hold one of a fixed number of logical processors
+// (P) to run fibers. Every P has a bounded local run queue plus a `runnext`
+// slot; there is one global run queue; idle Ps' threads steal half of a
+// victim's queue. Scheduling is cooperative: a fiber runs until it yields,
+// parks (channel, mutex, sleep...) or exits. A blocking system call made
+// through runtime::syscall() lets the thread's P go to another thread
+// (see syscall.h).
+//
+//   vfs::runtime::run([] {
+//     vfs::runtime::WaitGroup wg;
+//     for (int i = 0; i < 10; ++i) { wg.add(1); vfs::runtime::go([&] { work(); wg.done(); }); }
+//     wg.wait();
+//   });
+//
+// run() returns when the main fiber returns. Like a Go program's exit, it
+// does not wait for other fibers: those still runnable or parked are dropped
+// without being resumed (their closures are destroyed, their stacks are not
+// unwound). It does wait for threads busy in a fiber that has not reached its
+// next switch, or in a system call, so every fiber should be finished or
+// parked when main returns. Only one runtime runs at a time per process.
+#pragma once
+
+#include <cstdint>
+#include <source_location>
+
+#include "vfs/runtime/config.h"
+#include "vfs/runtime/detail/task.h"
+
+namespace vfs::runtime {
+
+namespace detail {
+void run_main(Task* main, const Config& config);
+void spawn(Task* task, const std::source_location& where);
+}  // namespace detail
+
+// Runs `main` as the first fiber of a new runtime on the calling thread (which
+// becomes the runtime's first M) and returns when it returns. An exception
+// escaping `main` is rethrown here after the runtime has stopped; one
+// escaping any other fiber terminates the process (as an unrecovered panic
+// does in Go). Throws std::logic_error if a runtime is already running.
+template <class F>
+void run(F&& main, const Config& config = {}) {
+  detail::run_main(detail::make_task(std::forward<F>(main)), config);
+}
+
+// Starts `fn` on a new fiber. Callable from a fiber or from any thread while
+// a runtime is running; throws std::logic_error when none is. The fiber's
+// stack is mapped when it first runs, so a queued fiber costs only its
+// descriptor and closure. From a fiber locked to its thread, the spawn is
+// subject to the LockedSpawn policy (lock_os_thread.h); `where` names the
+// spawn site in its report or error.
+template <class F>
+void go(F&& fn, const std::source_location& where = std::source_location::current()) {
+  detail::spawn(detail::make_task(std::forward<F>(fn)), where);
+}
+
+// Lets other fibers run (Go's runtime.Gosched: the caller goes to the global
+// run queue). On a plain thread: std::this_thread::yield().
+void yield() noexcept;
+
+// True when the caller is a fiber of the running runtime.
+bool on_fiber() noexcept;
+
+// The number of Ps of the running runtime, 0 when none runs.
+int procs() noexcept;
+
+// A number identifying the calling fiber (1 for main), 0 on a plain thread.
+std::uint64_t fiber_id() noexcept;
+
+}  // namespace vfs::runtime

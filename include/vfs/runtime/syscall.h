@@ -1,0 +1,69 @@
+// syscall(): run a call that may block the thread, without blocking the P.
+//
+// Go's entersyscall/exitsyscall. On entry the fiber's P is marked "in a
+// system call" (two stores); on return the fiber takes it back with one CAS
+// if nobody else did. If the call lasts longer than a sysmon tick (20 us,
+// backing off to 10 ms while the runtime is idle) sysmon retakes that P and
+// hands it to an idle or new thread, so the other fibers keep running. On
+// return, a fiber whose P was taken takes any idle P, or else goes to the
+// global run queue while its thread parks.
+//
+// syscall_blocking() hands the P off at once (Go's entersyscallblock): use it
+// for calls known to block for long, e.g. a read from a pipe or a socket.
+//
+// errno: the thread may change only after `call` returns, inside exit, so a
+// `call` that needs errno must read it itself and return it, e.g.
+//
+//   auto [n, err] = vfs::runtime::syscall([&] {
+//     ssize_t n = ::read(fd, buf, len);
+//     return std::pair{n, n < 0 ? errno : 0};
+//   });
+//
+// Off a fiber (a plain thread, or no runtime) both just call `call`.
+// `call` must not use the runtime (spawn, park, yield): the fiber is not on a P.
+#pragma once
+
+#include "vfs/runtime/scheduler.h"
+
+namespace vfs::runtime {
+
+namespace detail {
+void enter_syscall() noexcept;
+void enter_syscall_block() noexcept;
+void exit_syscall() noexcept;
+
+// Leaves the syscall state even when `call` throws.
+struct SyscallExit {
+  SyscallExit() = default;
+  SyscallExit(const SyscallExit&) = delete;
+  SyscallExit& operator=(const SyscallExit&) = delete;
+  ~SyscallExit() { exit_syscall(); }
+};
+}  // namespace detail
+
+template <class F>
+decltype(auto) syscall(F&& call) {
+  if (!on_fiber()) return call();
+  detail::enter_syscall();
+  detail::SyscallExit exit;
+  return call();
+}
+
+template <class F>
+decltype(auto) syscall_blocking(F&& call) {
+  if (!on_fiber()) return call();
+  detail::enter_syscall_block();
+  detail::SyscallExit exit;
+  return call();
+}
+
+// The most OS threads the runtime may have at once (Go's
+// debug.SetMaxThreads; default 10000). Returns the previous limit. When
+// handing off a P would need a thread beyond the limit, the runtime does not
+// create it: the P waits (idle) for a thread that frees up, the event is
+// counted in stats().thread_limit_hits and reported once on stderr. Nothing
+// crashes; fibers just run with fewer threads until calls return.
+// `limit` < 1 is treated as 1.
+int set_max_threads(int limit) noexcept;
+
+}  // namespace vfs::runtime

@@ -1,0 +1,70 @@
+// The network poller (Go's netpoll on epoll): fibers waiting for a socket or
+// pipe to become readable/writable park here instead of blocking a thread.
+//
+// Each fd used through runtime::poll_read/poll_write gets a PollDesc and is
+// registered edge-triggered for both directions. A readiness edge wakes the
+// fiber waiting in that direction, or, if none waits yet, is remembered
+// (rready/wready) so a fiber about to park retries instead.
+//
+// Who polls: a scheduler with nothing local polls without blocking; the one
+// idle M that sleeps until the next timer sleeps in epoll_wait instead (so
+// it wakes for I/O too, and interrupt() wakes it like a Note); sysmon polls
+// when nobody has for 10 ms.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "runtime/park.h"
+#include "vfs/runtime/detail/lock.h"
+
+namespace vfs::runtime::detail {
+
+struct PollDesc {
+  int fd = -1;
+  Lock lock;
+  Waiter* rg = nullptr;  // fiber or thread waiting to read
+  Waiter* wg = nullptr;  // ... to write
+  bool rready = false;   // an edge arrived with no reader waiting
+  bool wready = false;
+  bool nonblocking = false;
+};
+
+class Poller {
+ public:
+  Poller();
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // The descriptor for fd, set O_NONBLOCK on first use.
+  PollDesc* desc(int fd);
+
+  // Parks the caller until fd may be readable (`write` false) or writable.
+  // Returns 0, or an errno if fd cannot be polled (e.g. EPERM: a regular file).
+  int wait(PollDesc* pd, bool write) noexcept;
+
+  // epoll_wait until `deadline_ns` (nanotime; 0: no deadline, -1: do not
+  // block) and wake the fibers whose fds are ready. Returns how many.
+  int poll(std::int64_t deadline_ns) noexcept;
+
+  // Makes a blocked poll() return (Go's netpollBreak).
+  void interrupt() noexcept;
+
+  bool has_waiters() const noexcept { return waiters_.load() > 0; }
+  bool blocked() const noexcept { return blocked_.load(); }
+  std::int64_t last_poll() const noexcept { return last_poll_.load(std::memory_order_relaxed); }
+
+ private:
+  int epfd_ = -1;
+  int eventfd_ = -1;
+  Lock map_lock_;
+  std::unordered_map<int, std::unique_ptr<PollDesc>> descs_;
+  std::atomic<int> waiters_{0};
+  std::atomic<bool> blocked_{false};
+  std::atomic<std::int64_t> last_poll_{0};
+};
+
+}  // namespace vfs::runtime::detail

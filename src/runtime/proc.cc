@@ -1,0 +1,998 @@
+// The scheduler proper, after Go's runtime/proc.go: schedule, findrunnable,
+// wakep/startm/stopm/handoffp, the g0 side of switches, and run()/go().
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "runtime/runq.h"
+#include "runtime/sched.h"
+#include "vfs/runtime/lock_os_thread.h"
+#include "vfs/runtime/scheduler.h"
+#include "vfs/runtime/stats.h"
+#include "vfs/runtime/syscall.h"
+
+namespace vfs::runtime::detail {
+namespace {
+
+std::atomic<Sched*> the_sched{nullptr};
+thread_local M* tls_m = nullptr;
+std::atomic<int> max_threads{10000};
+std::atomic<bool> thread_limit_reported{false};
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr std::size_t kDefaultStackSize = 256 * 1024;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr std::size_t kDefaultStackSize = 256 * 1024;
+#else
+constexpr std::size_t kDefaultStackSize = 64 * 1024;
+#endif
+#else
+constexpr std::size_t kDefaultStackSize = 64 * 1024;
+#endif
+
+int cpus_allowed() noexcept {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+int resolve_procs(const Config& config) {
+  if (config.procs > 0) return config.procs;
+  if (const char* env = ::getenv("VFS_MAXPROCS")) {
+    const int n = ::atoi(env);
+    if (n > 0) return n;
+  }
+  return cpus_allowed();
+}
+
+std::size_t resolve_stack_size(const Config& config) {
+  return config.stack_size ? config.stack_size : kDefaultStackSize;
+}
+
+[[noreturn]] void fatal(const char* what) noexcept {
+  ::fprintf(stderr, "vfs runtime: fatal: %s\n", what);
+  ::abort();
+}
+
+// --- P and M bookkeeping (sched.lock held) ---------------------------------
+
+void pidleput(Sched& s, P* p) noexcept {
+  p->m = nullptr;
+  p->status.store(PStatus::idle, std::memory_order_release);
+  p->link = s.pidle;
+  s.pidle = p;
+  s.npidle.fetch_add(1);
+}
+
+P* pidleget(Sched& s) noexcept {
+  P* p = s.pidle;
+  if (p) {
+    s.pidle = p->link;
+    p->link = nullptr;
+    s.npidle.fetch_sub(1);
+  }
+  return p;
+}
+
+void mput(Sched& s, M* m) noexcept {
+  m->schedlink = s.midle;
+  s.midle = m;
+  ++s.nmidle;
+}
+
+M* mget(Sched& s) noexcept {
+  M* m = s.midle;
+  if (m) {
+    s.midle = m->schedlink;
+    m->schedlink = nullptr;
+    --s.nmidle;
+  }
+  return m;
+}
+
+void mremove(Sched& s, M* m) noexcept {
+  for (M** link = &s.midle; *link; link = &(*link)->schedlink) {
+    if (*link == m) {
+      *link = m->schedlink;
+      m->schedlink = nullptr;
+      --s.nmidle;
+      return;
+    }
+  }
+}
+
+void acquirep(M* m, P* p) noexcept {
+  m->p = p;
+  p->m = m;
+  p->status.store(PStatus::running, std::memory_order_release);
+}
+
+P* releasep(M* m) noexcept {
+  P* p = m->p;
+  m->p = nullptr;
+  p->m = nullptr;
+  p->status.store(PStatus::idle, std::memory_order_release);
+  return p;
+}
+
+// --- threads ---------------------------------------------------------------
+
+void schedule_loop(Sched& s, M* m);
+
+void mstart(Sched* s, M* m) {
+  tls_m = m;
+  m->tsan_fiber = tsan_current_fiber();
+  acquirep(m, std::exchange(m->nextp, nullptr));
+  schedule_loop(*s, m);
+  tls_m = nullptr;
+}
+
+void report_thread_limit(int limit) noexcept {
+  if (!thread_limit_reported.exchange(true)) {
+    ::fprintf(stderr,
+              "vfs runtime: thread limit of %d reached (set_max_threads); a P waits idle "
+              "until a thread is free\n",
+              limit);
+  }
+}
+
+// A thread may be in an unusual kernel state (a namespace, a signal mask)
+// if a fiber is wired to it or it is not ours at all: new Ms are not
+// cloned from such threads.
+thread_local bool tls_clean_runtime_thread = false;  // sysmon, template thread
+
+bool on_clean_thread() noexcept {
+  M* m = current_m();
+  return m ? m->lockedg == nullptr : tls_clean_runtime_thread;
+}
+
+void template_thread_main(Sched& s) {
+  tls_clean_runtime_thread = true;
+  std::unique_lock lock(s.template_mu);
+  for (;;) {
+    s.template_cv.wait(lock, [&] { return s.template_stop || !s.template_queue.empty(); });
+    // Drain before stopping: every M handed to us must get its thread.
+    while (!s.template_queue.empty()) {
+      M* m = s.template_queue.back();
+      s.template_queue.pop_back();
+      m->thread = std::thread(mstart, &s, m);
+    }
+    if (s.template_stop) return;
+  }
+}
+
+// Starts a thread for `p` (Go's newm). sched.lock held by `lock`, which is
+// released. False (and p untouched) when the thread limit or shutdown forbid it.
+bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock) {
+  const int limit = max_threads.load();
+  if (s.shutdown.load() || s.mcount.load() >= limit) {
+    if (!s.shutdown.load()) {
+      s.thread_limit_hits.fetch_add(1, std::memory_order_relaxed);
+      report_thread_limit(limit);
+    }
+    return false;
+  }
+  auto* m = new M;
+  m->id = static_cast<int>(s.allm.size());
+  m->rand_state = 0x9e3779b9u * static_cast<std::uint32_t>(m->id + 1);
+  m->nextp = p;
+  m->spinning = spinning;
+  s.allm.push_back(m);
+  s.mcount.fetch_add(1);
+  lock.unlock();
+  if (on_clean_thread()) {
+    m->thread = std::thread(mstart, &s, m);
+  } else {
+    std::lock_guard template_lock(s.template_mu);
+    s.template_queue.push_back(m);
+    s.template_cv.notify_one();
+  }
+  return true;
+}
+
+// Runs `p` (an idle P if nullptr) on an idle or new M (Go's startm). With
+// `spinning`, the caller has already counted the M in nmspinning.
+void startm(Sched& s, P* p, bool spinning) {
+  std::unique_lock lock(s.lock);
+  if (!p) p = pidleget(s);
+  if (!p) {
+    lock.unlock();
+    if (spinning) s.nmspinning.fetch_sub(1);
+    return;
+  }
+  if (M* m = mget(s)) {
+    m->spinning = spinning;
+    m->nextp = p;
+    notify(s, m);  // under the lock: see stopm
+    return;
+  }
+  if (newm(s, p, spinning, lock)) return;
+  pidleput(s, p);
+  lock.unlock();
+  if (spinning) s.nmspinning.fetch_sub(1);
+}
+
+// Parks m until it is given a P (true) or the runtime stops (false). An M
+// that finds no one else waiting for the next timer sleeps only until then,
+// and on waking takes an idle P to run the timers with, or runs them onto
+// the global queue.
+bool stopm(Sched& s, M* m) {
+  for (;;) {
+    const std::int64_t deadline = s.timers.next();
+    std::unique_lock lock(s.lock);
+    if (s.shutdown.load()) return false;
+    // One idle M waits for the next timer and for I/O, in epoll.
+    const bool waiter = (deadline != 0 || s.poller.has_waiters()) && s.timer_waiter == nullptr;
+    if (waiter) s.timer_waiter = m;
+    mput(s, m);
+    lock.unlock();
+    if (waiter) {
+      s.poller.poll(deadline);  // interrupted by notify(); readies go global
+    } else {
+      m->park.sleep();
+    }
+    lock.lock();
+    // Every wakeup() happens under the lock, so none can arrive after this.
+    m->park.clear();
+    if (s.timer_waiter == m) s.timer_waiter = nullptr;
+    if (P* p = std::exchange(m->nextp, nullptr)) {
+      lock.unlock();
+      acquirep(m, p);
+      return true;
+    }
+    mremove(s, m);
+    if (s.shutdown.load()) return false;
+    P* p = pidleget(s);
+    lock.unlock();
+    if (p) {
+      acquirep(m, p);
+      return true;
+    }
+    s.timers.run_expired(nanotime());
+  }
+}
+
+// --- finding work ----------------------------------------------------------
+
+void run_timers(Sched& s) noexcept {
+  const std::int64_t next = s.timers.next();
+  if (next != 0 && next <= nanotime()) s.timers.run_expired(nanotime());
+}
+
+// Four passes over the other Ps in random order (Go's stealWork); the last
+// pass also takes runnext.
+G* steal_work(Sched& s, M* m) {
+  P* p = m->p;
+  const std::uint32_t n = static_cast<std::uint32_t>(s.nprocs());
+  constexpr int kStealTries = 4;
+  for (int round = 0; round < kStealTries; ++round) {
+    const bool last = round == kStealTries - 1;
+    std::uint32_t pos = fastrand(m) % n;
+    const std::uint32_t stride = s.steal_strides[fastrand(m) % s.steal_strides.size()];
+    for (std::uint32_t i = 0; i < n; ++i, pos = (pos + stride) % n) {
+      if (s.shutdown.load(std::memory_order_relaxed)) return nullptr;
+      P* victim = s.allp[pos].get();
+      if (victim == p) continue;
+      if (G* g = runqsteal(p, victim, last)) {
+        s.steals.fetch_add(1, std::memory_order_relaxed);
+        return g;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// After giving up its P, a formerly spinning M checks once more for work
+// queued while it was still counted as spinning (whose wakep() therefore did
+// nothing). Returns true if it took a P back to look again.
+bool recheck_after_spinning(Sched& s, M* m) {
+  bool work = s.runqsize.load() != 0;
+  for (std::size_t i = 0; !work && i < s.allp.size(); ++i) work = !runqempty(s.allp[i].get());
+  if (!work) return false;
+  std::unique_lock lock(s.lock);
+  P* p = pidleget(s);
+  lock.unlock();
+  if (!p) return false;
+  acquirep(m, p);
+  m->spinning = true;
+  s.nmspinning.fetch_add(1);
+  return true;
+}
+
+// Blocks until there is a G to run (Go's findrunnable); nullptr on shutdown.
+G* findrunnable(Sched& s, M* m, bool* inherit) {
+  for (;;) {
+    if (s.shutdown.load(std::memory_order_relaxed)) return nullptr;
+    P* p = m->p;
+    run_timers(s);
+    if (G* g = runqget(p, inherit)) return g;
+    *inherit = false;
+    if (s.runqsize.load(std::memory_order_relaxed) != 0) {
+      std::lock_guard lock(s.lock);
+      if (G* g = globrunqget(s, p, 0)) return g;
+    }
+    // Fibers waiting for I/O, and nobody blocked in the poller to see it:
+    // look without blocking; the woken go onto our P.
+    if (s.poller.has_waiters() && !s.poller.blocked() && s.poller.poll(-1) > 0) {
+      if (G* g = runqget(p, inherit)) return g;
+    }
+    // Bound the spinning Ms to half the busy Ps: more would burn CPU for
+    // nothing (Go's rule).
+    const int busy = s.nprocs() - s.npidle.load();
+    if (m->spinning || 2 * s.nmspinning.load() < busy) {
+      if (!m->spinning) {
+        m->spinning = true;
+        s.nmspinning.fetch_add(1);
+      }
+      if (G* g = steal_work(s, m)) return g;
+    }
+    {
+      std::lock_guard lock(s.lock);
+      if (s.shutdown.load()) return nullptr;
+      if (G* g = globrunqget(s, p, 0)) return g;
+      pidleput(s, releasep(m));
+    }
+    if (m->spinning) {
+      m->spinning = false;
+      s.nmspinning.fetch_sub(1);
+      if (recheck_after_spinning(s, m)) continue;
+    }
+    if (!stopm(s, m)) return nullptr;
+  }
+}
+
+void resetspinning(Sched& s, M* m) noexcept {
+  m->spinning = false;
+  s.nmspinning.fetch_sub(1);
+  // We were the M looking for work; now that we found some, another idle P
+  // may be needed for the rest.
+  wakep();
+}
+
+// Go's schedule() up to execute: nullptr on shutdown.
+G* pick_next(Sched& s, M* m, bool* inherit) {
+  if (s.shutdown.load(std::memory_order_relaxed)) return nullptr;
+  P* p = m->p;
+  G* g = nullptr;
+  *inherit = false;
+  // Every 61st tick look at the global queue first, so that two fibers
+  // readying each other through runnext cannot starve it.
+  if (p->schedtick.load(std::memory_order_relaxed) % 61 == 0 &&
+      s.runqsize.load(std::memory_order_relaxed) > 0) {
+    std::lock_guard lock(s.lock);
+    g = globrunqget(s, p, 1);
+  }
+  if (!g) {
+    run_timers(s);
+    g = runqget(p, inherit);
+  }
+  if (!g) g = findrunnable(s, m, inherit);
+  if (g && m->spinning) resetspinning(s, m);
+  return g;
+}
+
+// --- fibers ----------------------------------------------------------------
+
+void destroy_g(Sched& s, G* g) noexcept {
+  {
+    std::lock_guard lock(s.allgs_lock);
+    if (g->all_prev) {
+      g->all_prev->all_next = g->all_next;
+    } else {
+      s.allgs = g->all_next;
+    }
+    if (g->all_next) g->all_next->all_prev = g->all_prev;
+  }
+  if (g->stack) s.stacks.put(g->stack);
+  tsan_destroy_fiber(g->tsan_fiber);
+  delete g->task;
+  delete g;
+  s.live.fetch_sub(1, std::memory_order_relaxed);
+}
+
+G* new_g(Sched& s, Task* task) {
+  auto* g = new G;
+  g->id = s.goid.fetch_add(1, std::memory_order_relaxed) + 1;
+  g->task = task;
+  {
+    std::lock_guard lock(s.allgs_lock);
+    g->all_next = s.allgs;
+    if (s.allgs) s.allgs->all_prev = g;
+    s.allgs = g;
+  }
+  s.live.fetch_add(1, std::memory_order_relaxed);
+  return g;
+}
+
+void switch_to_g0(G* g, SwitchRequest& req) noexcept {
+  const bool leaving = req.kind == SwitchRequest::kExit;
+  Jumped j = jump(g->ret_ctx, &req, g->ret_stack, g->m->tsan_fiber, leaving);
+  // Resumed, maybe by another M: remember whose g0 to return to.
+  g->ret_ctx = j.transfer.fctx;
+  g->ret_stack = j.from;
+}
+
+void run_task(G* g) noexcept {
+  try {
+    g->task->run();
+  } catch (...) {
+    if (!g->is_main) {
+      ::fprintf(stderr, "vfs runtime: an exception escaped fiber %llu\n",
+                static_cast<unsigned long long>(g->id));
+      std::terminate();
+    }
+    sched()->main_error = std::current_exception();
+  }
+  // The closure's destructors run here, on the fiber, where they may still
+  // use the runtime.
+  delete g->task;
+  g->task = nullptr;
+}
+
+void g_entry(Transfer t) {
+  const StackRange from = entered_new_context();
+  G* g = static_cast<G*>(t.data);
+  g->ret_ctx = t.fctx;
+  g->ret_stack = from;
+  run_task(g);
+  SwitchRequest req{SwitchRequest::kExit};
+  switch_to_g0(g, req);
+  fatal("a finished fiber was resumed");
+}
+
+void start_context(Sched& s, G* g) noexcept {
+  g->stack = s.stacks.get();
+  if (!g->stack) fatal("cannot map a fiber stack (out of memory or vm.max_map_count)");
+  g->ctx = make_context(g->stack.bottom(), g->stack.usable(), g_entry);
+  g->tsan_fiber = tsan_create_fiber();
+}
+
+// Switches to g until it switches back; returns what it asked for.
+SwitchRequest* execute(Sched& s, M* m, G* g, bool inherit) noexcept {
+  m->curg = g;
+  g->m = m;
+  g->status.store(GStatus::running, std::memory_order_relaxed);
+  P* p = m->p;
+  if (!inherit)
+    p->schedtick.store(p->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  if (!g->ctx) start_context(s, g);
+  p->in_fiber.store(true, std::memory_order_relaxed);
+  Jumped j = jump(g->ctx, g, g->stack.range(), g->tsan_fiber, false);
+  g->ctx = j.transfer.fctx;
+  m->curg = nullptr;
+  // The fiber may have come back holding another P (or none) after a syscall.
+  if (m->p) m->p->in_fiber.store(false, std::memory_order_relaxed);
+  return static_cast<SwitchRequest*>(j.transfer.data);
+}
+
+void begin_shutdown(Sched& s) noexcept {
+  std::lock_guard lock(s.lock);
+  s.shutdown.store(true);
+  // Idle Ms, wired Ms waiting for their G, retired m0: all re-check.
+  for (M* m : s.allm) notify(s, m);
+}
+
+// The wired G of m exited: m gives its P away and its thread ends, never to
+// run another fiber (Go's goexit0 on a locked M). m0 is the caller's thread
+// and cannot end; it sleeps until the runtime stops.
+void retire_locked_m(Sched& s, M* m) noexcept {
+  m->lockedg = nullptr;
+  {
+    std::lock_guard lock(s.lock);  // schedtrace reads it
+    m->dead = true;
+  }
+  if (m->p) handoffp(s, releasep(m));
+  s.mcount.fetch_sub(1);
+}
+
+// Waits until m's wired G has been scheduled back to m with a P; returns it,
+// or nullptr on shutdown (Go's stoplockedm).
+G* stoplockedm(Sched& s, M* m) noexcept {
+  if (m->p) handoffp(s, releasep(m));
+  for (;;) {
+    m->park.sleep();
+    std::lock_guard lock(s.lock);
+    m->park.clear();  // every wakeup is made under the lock
+    if (P* p = std::exchange(m->nextp, nullptr)) {
+      acquirep(m, p);
+      return m->lockedg;
+    }
+    if (s.shutdown.load()) return nullptr;
+  }
+}
+
+// g is wired to another M: give it our P and let it run g (Go's
+// startlockedm). We then look for work again without a P.
+void startlockedm(Sched& s, M* m, G* g) noexcept {
+  M* owner = g->lockedm;
+  P* p = releasep(m);
+  std::lock_guard lock(s.lock);
+  owner->nextp = p;
+  owner->park.wakeup();
+}
+
+// Go's exitsyscall0, on g0: the fiber's P was taken while it was in a
+// syscall and no P was idle on its way out.
+G* exitsyscall0(Sched& s, M* m, G* g) {
+  g->status.store(GStatus::runnable, std::memory_order_relaxed);
+  std::unique_lock lock(s.lock);
+  P* p = pidleget(s);
+  if (!p) globrunqput(s, g);
+  lock.unlock();
+  if (p) {
+    acquirep(m, p);
+    return g;
+  }
+  // A wired M waits for its G to be scheduled back to it (stoplockedm).
+  if (!m->lockedg) stopm(s, m);
+  return nullptr;
+}
+
+// What g0 does once a fiber has switched away; returns a G to run at once.
+G* after_switch(Sched& s, M* m, G* g, const SwitchRequest* req) {
+  switch (req->kind) {
+    case SwitchRequest::kYield: {
+      g->status.store(GStatus::runnable, std::memory_order_relaxed);
+      std::lock_guard lock(s.lock);
+      globrunqput(s, g);
+      return nullptr;
+    }
+    case SwitchRequest::kPark: {
+      // req lives on g's stack: read it before unlock lets g run elsewhere.
+      void (*unlock)(void*) = req->unlock;
+      void* arg = req->arg;
+      g->status.store(GStatus::waiting, std::memory_order_release);
+      unlock(arg);
+      return nullptr;
+    }
+    case SwitchRequest::kExit: {
+      const bool main = g->is_main;
+      const bool locked = g->lockedm != nullptr;
+      destroy_g(s, g);
+      if (locked) retire_locked_m(s, m);
+      if (main) begin_shutdown(s);
+      return nullptr;
+    }
+    case SwitchRequest::kExitSyscall:
+      return exitsyscall0(s, m, g);
+  }
+  return nullptr;
+}
+
+void schedule_loop(Sched& s, M* m) {
+  G* next = nullptr;
+  bool inherit = false;
+  for (;;) {
+    if (m->dead) return;
+    if (!next && m->lockedg) {
+      // A wired M runs nothing but its G.
+      next = stoplockedm(s, m);
+      if (!next) return;
+    }
+    if (!next) {
+      if (!m->p) return;  // stopm saw shutdown
+      next = pick_next(s, m, &inherit);
+      if (!next) return;
+    }
+    G* g = std::exchange(next, nullptr);
+    if (g->lockedm && g->lockedm != m) {
+      startlockedm(s, m, g);
+      if (!stopm(s, m)) return;
+      continue;
+    }
+    const SwitchRequest* req = execute(s, m, g, inherit);
+    inherit = false;
+    next = after_switch(s, m, g, req);
+  }
+}
+
+// What m0 does once its wired fiber has exited: it cannot end (it is the
+// caller's thread), so it waits for the runtime to stop.
+void wait_for_shutdown(Sched& s, M* m) noexcept {
+  for (;;) {
+    m->park.sleep();
+    std::lock_guard lock(s.lock);
+    m->park.clear();
+    if (s.shutdown.load()) return;
+  }
+}
+
+void teardown(Sched& s) {
+  s.sysmon_stop.store(true);
+  s.sysmon_note.wakeup();
+  if (s.sysmon.joinable()) s.sysmon.join();
+  {
+    std::lock_guard lock(s.template_mu);
+    s.template_stop = true;
+  }
+  s.template_cv.notify_one();
+  if (s.template_thread.joinable()) s.template_thread.join();
+  std::vector<M*> ms;
+  {
+    std::lock_guard lock(s.lock);
+    ms = s.allm;
+  }
+  // Every other M leaves at its next scheduling point; idle ones were woken.
+  for (M* m : ms) {
+    if (m->thread.joinable()) m->thread.join();
+  }
+  // Fibers never resumed again: free them without running them.
+  while (s.allgs) destroy_g(s, s.allgs);
+  for (M* m : ms) delete m;
+}
+
+// VFS_DEBUG=schedtrace=1000,scheddetail=1 - the GODEBUG keys, same meaning.
+void parse_debug_env(Sched& s) {
+  const char* env = ::getenv("VFS_DEBUG");
+  if (!env) return;
+  std::string_view rest(env);
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string key(item.substr(0, eq));
+    const long value = ::atol(std::string(item.substr(eq + 1)).c_str());
+    if (key == "schedtrace" && value > 0) s.trace_period_ns = value * 1'000'000;
+    if (key == "scheddetail") s.trace_detail = value != 0;
+  }
+}
+
+std::vector<std::uint32_t> coprimes(std::uint32_t n) {
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t i = 1; i <= n; ++i) {
+    if (std::gcd(i, n) == 1) out.push_back(i);
+  }
+  return out;
+}
+
+}  // namespace
+
+// --- shared with the rest of the runtime ------------------------------------
+
+Sched::Sched(const Config& config) : stacks(resolve_stack_size(config), config.guard_pages) {
+  const int n = resolve_procs(config);
+  for (int i = 0; i < n; ++i) {
+    allp.push_back(std::make_unique<P>());
+    allp.back()->id = i;
+  }
+  steal_strides = coprimes(static_cast<std::uint32_t>(n));
+  start_time = nanotime();
+  parse_debug_env(*this);
+}
+
+Sched::~Sched() = default;
+
+Sched* sched() noexcept { return the_sched.load(std::memory_order_acquire); }
+
+// noinline + an opaque asm: the thread pointer is re-read at every call, so
+// a fiber that moved to another thread never sees the old thread's M.
+[[gnu::noinline]] M* current_m() noexcept {
+  M* m = tls_m;
+  asm volatile("" ::: "memory");
+  return m;
+}
+
+[[gnu::noinline]] G* current_g() noexcept {
+  M* m = current_m();
+  return m ? m->curg : nullptr;
+}
+
+std::uint32_t fastrand(M* m) noexcept {
+  std::uint32_t x = m->rand_state;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return m->rand_state = x;
+}
+
+void notify(Sched& s, M* m) noexcept {
+  m->park.wakeup();
+  if (s.timer_waiter == m) s.poller.interrupt();
+}
+
+void wakep() noexcept {
+  Sched* s = sched();
+  if (!s || s->npidle.load() == 0) return;
+  int expected = 0;
+  if (s->nmspinning.load() != 0 || !s->nmspinning.compare_exchange_strong(expected, 1)) return;
+  startm(*s, nullptr, true);
+}
+
+void handoffp(Sched& s, P* p) noexcept {
+  s.handoffs.fetch_add(1, std::memory_order_relaxed);
+  // Work to do: give it a thread now.
+  if (!runqempty(p) || s.runqsize.load() != 0) {
+    startm(s, p, false);
+    return;
+  }
+  // Nobody is looking for work: this P will.
+  int expected = 0;
+  if (s.nmspinning.load() + s.npidle.load() == 0 &&
+      s.nmspinning.compare_exchange_strong(expected, 1)) {
+    startm(s, p, true);
+    return;
+  }
+  std::unique_lock lock(s.lock);
+  const bool timers_unwatched =
+      (s.timers.next() != 0 || s.poller.has_waiters()) && s.timer_waiter == nullptr;
+  if (!s.shutdown.load() && (s.runqsize.load() != 0 || timers_unwatched)) {
+    lock.unlock();
+    startm(s, p, false);
+    return;
+  }
+  pidleput(s, p);
+}
+
+void ready(G* g) noexcept {
+  Sched& s = *sched();
+  g->status.store(GStatus::runnable, std::memory_order_relaxed);
+  M* m = current_m();
+  if (m && m->p) {
+    runqput(s, m->p, g, true);
+    wakep();
+    return;
+  }
+  // No P (a plain thread, sysmon, or an M between Ps): the global queue,
+  // and a thread for an idle P. Not through wakep(): a spinning M about to
+  // give up its P would not see this G (Go's injectglist does the same).
+  {
+    std::lock_guard lock(s.lock);
+    globrunqput(s, g);
+  }
+  if (s.npidle.load() > 0) startm(s, nullptr, false);
+}
+
+void park(void (*unlock)(void*), void* arg) noexcept {
+  G* g = current_g();
+  SwitchRequest req{SwitchRequest::kPark, unlock, arg};
+  switch_to_g0(g, req);
+}
+
+void run_main(Task* main, const Config& config) {
+  std::unique_ptr<Task> owned(main);
+  if (current_m()) throw std::logic_error("vfs::runtime::run: called from a fiber");
+  auto s = std::make_unique<Sched>(config);
+  Sched* none = nullptr;
+  if (!the_sched.compare_exchange_strong(none, s.get())) {
+    throw std::logic_error("vfs::runtime::run: a runtime is already running");
+  }
+  thread_limit_reported.store(false);
+  auto* m0 = new M;
+  m0->is_m0 = true;
+  m0->rand_state = 0x2545f491u;
+  m0->tsan_fiber = tsan_current_fiber();
+  s->allm.push_back(m0);
+  s->mcount.store(1);
+  for (auto it = s->allp.rbegin(); it != s->allp.rend(); ++it) pidleput(*s, it->get());
+  acquirep(m0, pidleget(*s));
+  G* g = new_g(*s, owned.release());
+  g->is_main = true;
+  tls_m = m0;
+  runqput(*s, m0->p, g, true);
+  s->sysmon = std::thread([&sched = *s] {
+    tls_clean_runtime_thread = true;
+    sysmon_main(sched);
+  });
+  s->template_thread = std::thread(template_thread_main, std::ref(*s));
+  schedule_loop(*s, m0);
+  if (m0->dead) wait_for_shutdown(*s, m0);
+  tls_m = nullptr;
+  teardown(*s);
+  std::exception_ptr error = s->main_error;
+  the_sched.store(nullptr);
+  s.reset();
+  if (error) std::rethrow_exception(error);
+}
+
+namespace {
+
+std::atomic<LockedSpawn> locked_spawn_policy{LockedSpawn::allow};
+std::mutex reported_sites_mu;
+std::set<std::string> reported_sites;
+
+std::string describe_locked_spawn(G* parent, const std::source_location& where) {
+  return "fiber " + std::to_string(parent->id) + ", wired to its thread (lock_os_thread), " +
+         "spawned a fiber at " + where.file_name() + ":" + std::to_string(where.line()) + " (" +
+         where.function_name() + "); the new fiber runs on another thread, outside any " +
+         "namespace or thread state the parent set up";
+}
+
+void check_locked_spawn(Sched& s, G* parent, const std::source_location& where) {
+  s.locked_spawns.fetch_add(1, std::memory_order_relaxed);
+  switch (locked_spawn_policy.load(std::memory_order_relaxed)) {
+    case LockedSpawn::allow:
+      return;
+    case LockedSpawn::report: {
+      const std::string site = std::string(where.file_name()) + ":" + std::to_string(where.line());
+      std::lock_guard lock(reported_sites_mu);
+      if (reported_sites.insert(site).second) {
+        ::fprintf(stderr, "vfs runtime: %s\n", describe_locked_spawn(parent, where).c_str());
+      }
+      return;
+    }
+    case LockedSpawn::refuse:
+      throw LockedSpawnError("vfs::runtime::go: " + describe_locked_spawn(parent, where));
+  }
+}
+
+}  // namespace
+
+void spawn(Task* task, const std::source_location& where) {
+  Sched* s = sched();
+  if (!s) {
+    delete task;
+    throw std::logic_error("vfs::runtime::go: no runtime is running");
+  }
+  if (G* parent = current_g(); parent && parent->lock_count > 0) {
+    try {
+      check_locked_spawn(*s, parent, where);
+    } catch (...) {
+      delete task;
+      throw;
+    }
+  }
+  G* g = new_g(*s, task);
+  M* m = current_m();
+  if (m && m->p) {
+    runqput(*s, m->p, g, true);
+    wakep();
+    return;
+  }
+  ready(g);
+}
+
+// --- syscalls (Go's entersyscall/exitsyscall) --------------------------------
+
+void enter_syscall() noexcept {
+  G* g = current_g();
+  if (g->syscall_depth++ > 0) return;
+  M* m = g->m;
+  P* p = m->p;
+  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  g->status.store(GStatus::syscall, std::memory_order_relaxed);
+  p->in_fiber.store(false, std::memory_order_relaxed);
+  p->m = nullptr;
+  m->oldp = p;
+  m->p = nullptr;
+  // From here sysmon may take p (CAS syscall -> idle).
+  p->status.store(PStatus::syscall, std::memory_order_release);
+}
+
+void enter_syscall_block() noexcept {
+  G* g = current_g();
+  if (g->syscall_depth++ > 0) return;
+  M* m = g->m;
+  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  g->status.store(GStatus::syscall, std::memory_order_relaxed);
+  m->p->in_fiber.store(false, std::memory_order_relaxed);
+  P* p = releasep(m);
+  p->syscalltick.fetch_add(1, std::memory_order_relaxed);
+  handoffp(*sched(), p);
+}
+
+void exit_syscall() noexcept {
+  G* g = current_g();
+  if (--g->syscall_depth > 0) return;
+  M* m = g->m;
+  Sched& s = *sched();
+  // Fast path: our P is still waiting for us.
+  if (P* oldp = std::exchange(m->oldp, nullptr)) {
+    PStatus expected = PStatus::syscall;
+    if (oldp->status.compare_exchange_strong(expected, PStatus::running,
+                                             std::memory_order_acq_rel)) {
+      m->p = oldp;
+      oldp->m = m;
+      oldp->in_fiber.store(true, std::memory_order_relaxed);
+      oldp->syscalltick.fetch_add(1, std::memory_order_relaxed);
+      g->status.store(GStatus::running, std::memory_order_relaxed);
+      return;
+    }
+  }
+  // It was taken: any idle P will do.
+  if (s.npidle.load() > 0) {
+    std::unique_lock lock(s.lock);
+    P* p = pidleget(s);
+    lock.unlock();
+    if (p) {
+      acquirep(m, p);
+      p->in_fiber.store(true, std::memory_order_relaxed);
+      g->status.store(GStatus::running, std::memory_order_relaxed);
+      return;
+    }
+  }
+  // None: g0 queues us globally and parks this thread.
+  SwitchRequest req{SwitchRequest::kExitSyscall};
+  switch_to_g0(g, req);
+}
+
+}  // namespace vfs::runtime::detail
+
+namespace vfs::runtime {
+
+void lock_os_thread() noexcept {
+  detail::G* g = detail::current_g();
+  if (!g) return;
+  if (g->lock_count++ == 0) {
+    g->lockedm = g->m;
+    g->m->lockedg = g;
+  }
+}
+
+void unlock_os_thread() noexcept {
+  detail::G* g = detail::current_g();
+  if (!g || g->lock_count == 0) return;
+  if (--g->lock_count == 0) {
+    g->m->lockedg = nullptr;
+    g->lockedm = nullptr;
+  }
+}
+
+bool os_thread_locked() noexcept {
+  detail::G* g = detail::current_g();
+  return g && g->lock_count > 0;
+}
+
+LockedSpawn set_locked_spawn_policy(LockedSpawn policy) noexcept {
+  return detail::locked_spawn_policy.exchange(policy);
+}
+
+void yield() noexcept {
+  detail::G* g = detail::current_g();
+  if (!g) {
+    std::this_thread::yield();
+    return;
+  }
+  detail::SwitchRequest req{detail::SwitchRequest::kYield};
+  detail::switch_to_g0(g, req);
+}
+
+bool on_fiber() noexcept { return detail::current_g() != nullptr; }
+
+int procs() noexcept {
+  detail::Sched* s = detail::sched();
+  return s ? s->nprocs() : 0;
+}
+
+std::uint64_t fiber_id() noexcept {
+  detail::G* g = detail::current_g();
+  return g ? g->id : 0;
+}
+
+int set_max_threads(int limit) noexcept { return detail::max_threads.exchange(std::max(1, limit)); }
+
+Stats stats() noexcept {
+  Stats out;
+  detail::Sched* s = detail::sched();
+  if (!s) return out;
+  out.procs = s->nprocs();
+  out.threads = s->mcount.load();
+  out.idle_procs = s->npidle.load();
+  out.spawned = s->goid.load();
+  out.live_fibers = s->live.load();
+  out.steals = s->steals.load();
+  {
+    std::lock_guard lock(s->lock);
+    for (detail::M* m : s->allm) out.syscalls += m->syscalls.load(std::memory_order_relaxed);
+  }
+  out.retakes = s->retakes.load();
+  out.handoffs = s->handoffs.load();
+  out.thread_limit_hits = s->thread_limit_hits.load();
+  out.long_runs = s->long_runs.load();
+  out.locked_spawns = s->locked_spawns.load();
+  out.trace_lines = s->trace_lines.load();
+  out.sysmon_polled = s->sysmon_polled.load();
+  return out;
+}
+
+}  // namespace vfs::runtime

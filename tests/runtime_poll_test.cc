@@ -1,0 +1,198 @@
+// The network poller: fibers waiting on pipes park on epoll, not threads.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime_test_util.h"
+#include "vfs/runtime.h"
+
+namespace rt = vfs::runtime;
+using rt::testing::HangGuard;
+
+namespace {
+
+struct Pipe {
+  int r = -1, w = -1;
+  Pipe() {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    r = fds[0];
+    w = fds[1];
+  }
+  Pipe(const Pipe&) = delete;
+  ~Pipe() {
+    ::close(r);
+    ::close(w);
+  }
+};
+
+}  // namespace
+
+// With one P, a fiber waiting on an empty pipe does not hold the thread: the
+// writer fiber runs on the same thread, and no thread is created for it.
+TEST(RuntimePoll, WaitingReaderLeavesTheOnlyThreadToTheWriter) {
+  HangGuard guard("poll pipe");
+  Pipe pipe;
+  char got = 0;
+  rt::Stats seen;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        std::atomic<bool> reading{false};
+        rt::go([&] {
+          reading = true;
+          const rt::IoResult r = rt::poll_read(pipe.r, &got, 1);
+          EXPECT_EQ(r.value, 1) << r.err;
+          wg.done();
+        });
+        rt::go([&] {
+          while (!reading.load()) rt::yield();
+          EXPECT_EQ(rt::poll_write(pipe.w, "p", 1).value, 1);
+          wg.done();
+        });
+        wg.wait();
+        seen = rt::stats();
+      },
+      {.procs = 1});
+  EXPECT_EQ(got, 'p');
+  EXPECT_EQ(seen.threads, 1);    // nothing was handed off...
+  EXPECT_EQ(seen.handoffs, 0u);  // ...the reader parked instead
+}
+
+// The only thread is idle, blocked in epoll for the parked reader; a write
+// from outside the runtime wakes it.
+TEST(RuntimePoll, IdleThreadSleepsInThePoller) {
+  HangGuard guard("poll idle");
+  Pipe pipe;
+  std::atomic<bool> reading{false};
+  std::thread writer([&] {
+    while (!reading.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(::write(pipe.w, "i", 1), 1);
+  });
+  char got = 0;
+  rt::run(
+      [&] {
+        reading = true;
+        EXPECT_EQ(rt::poll_read(pipe.r, &got, 1).value, 1);
+      },
+      {.procs = 1});
+  writer.join();
+  EXPECT_EQ(got, 'i');
+}
+
+// Every P busy with a fiber that never switches: only sysmon can notice the
+// ready pipe (after 10 ms without a poll). The spinner stops once it has.
+TEST(RuntimePoll, SysmonPollsWhenNobodyElseDoes) {
+  HangGuard guard("sysmon poll");
+  Pipe pipe;
+  std::atomic<bool> spinning{false};
+  std::thread writer([&] {
+    while (!spinning.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(::write(pipe.w, "s", 1), 1);
+  });
+  char got = 0;
+  std::uint64_t polled = 0;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        std::atomic<bool> reading{false};
+        rt::go([&] {
+          reading = true;
+          EXPECT_EQ(rt::poll_read(pipe.r, &got, 1).value, 1);
+          wg.done();
+        });
+        while (!reading.load()) rt::yield();  // one P: the reader has parked by now
+        rt::go([&] {
+          spinning = true;
+          while (rt::stats().sysmon_polled == 0) {
+          }
+          wg.done();
+        });
+        wg.wait();
+        polled = rt::stats().sysmon_polled;
+      },
+      {.procs = 1});
+  writer.join();
+  EXPECT_EQ(got, 's');
+  EXPECT_GE(polled, 1u);
+}
+
+TEST(RuntimePoll, WriterParksOnAFullPipeUntilDrained) {
+  HangGuard guard("poll write");
+  Pipe pipe;
+  constexpr std::size_t kTotal = 1 << 20;  // far more than a pipe buffer
+  std::size_t written = 0, read_total = 0;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        rt::go([&] {
+          std::string chunk(4096, 'w');
+          while (written < kTotal) {
+            const rt::IoResult r = rt::poll_write(pipe.w, chunk.data(), chunk.size());
+            ASSERT_TRUE(r.ok()) << r.err;
+            written += static_cast<std::size_t>(r.value);
+          }
+          ::close(pipe.w);
+          pipe.w = -1;
+          wg.done();
+        });
+        rt::go([&] {
+          char buf[8192];
+          for (;;) {
+            const rt::IoResult r = rt::poll_read(pipe.r, buf, sizeof buf);
+            ASSERT_TRUE(r.ok()) << r.err;
+            if (r.value == 0) break;  // EOF
+            read_total += static_cast<std::size_t>(r.value);
+          }
+          wg.done();
+        });
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_EQ(written, kTotal);
+  EXPECT_EQ(read_total, kTotal);
+}
+
+TEST(RuntimePoll, ManyWaitersOneThread) {
+  HangGuard guard("poll many");
+  constexpr int kPipes = 100;
+  std::vector<Pipe> pipes(kPipes);
+  std::atomic<int> got{0};
+  int threads = 0;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(kPipes);
+        for (auto& p : pipes) {
+          rt::go([&] {
+            char c;
+            if (rt::poll_read(p.r, &c, 1).value == 1) got++;
+            wg.done();
+          });
+        }
+        for (int i = 0; i < 5; ++i) rt::yield();  // let them park
+        for (auto& p : pipes) EXPECT_EQ(rt::poll_write(p.w, "m", 1).value, 1);
+        wg.wait();
+        threads = rt::stats().threads;
+      },
+      {.procs = 1});
+  EXPECT_EQ(got.load(), kPipes);
+  EXPECT_EQ(threads, 1);
+}
+
+TEST(RuntimePoll, PlainThreadWaitsWithPoll) {
+  Pipe pipe;
+  std::thread writer([&] { EXPECT_EQ(::write(pipe.w, "t", 1), 1); });
+  char c = 0;
+  const rt::IoResult r = rt::poll_read(pipe.r, &c, 1);
+  writer.join();
+  EXPECT_EQ(r.value, 1);
+  EXPECT_EQ(c, 't');
+}

@@ -1,0 +1,258 @@
+// The scheduler: run, go, yield, Ps, stealing, parallelism.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "runtime_test_util.h"
+#include "vfs/runtime/scheduler.h"
+#include "vfs/runtime/stats.h"
+#include "vfs/runtime/wait_group.h"
+
+namespace rt = vfs::runtime;
+using rt::testing::HangGuard;
+
+TEST(RuntimeSched, RunsMainOnAFiberAndReturns) {
+  HangGuard guard("main");
+  bool ran = false;
+  EXPECT_FALSE(rt::on_fiber());
+  rt::run([&] {
+    ran = true;
+    EXPECT_TRUE(rt::on_fiber());
+    EXPECT_EQ(rt::fiber_id(), 1u);
+  });
+  EXPECT_TRUE(ran);
+  EXPECT_FALSE(rt::on_fiber());
+  EXPECT_EQ(rt::procs(), 0);
+}
+
+TEST(RuntimeSched, RunsAgainAfterReturning) {
+  HangGuard guard("run twice");
+  int runs = 0;
+  for (int i = 0; i < 3; ++i) rt::run([&] { ++runs; }, {.procs = 1 + i});
+  EXPECT_EQ(runs, 3);
+}
+
+TEST(RuntimeSched, ProcsComeFromConfigThenEnvironment) {
+  HangGuard guard("procs");
+  int seen = 0;
+  rt::run([&] { seen = rt::procs(); }, {.procs = 3});
+  EXPECT_EQ(seen, 3);
+  ::setenv("VFS_MAXPROCS", "5", 1);
+  rt::run([&] { seen = rt::procs(); });
+  EXPECT_EQ(seen, 5);
+  rt::run([&] { seen = rt::procs(); }, {.procs = 2});  // explicit config wins
+  EXPECT_EQ(seen, 2);
+  ::unsetenv("VFS_MAXPROCS");
+  rt::run([&] { seen = rt::procs(); });
+  EXPECT_GE(seen, 1);
+}
+
+TEST(RuntimeSched, SpawnedFibersAllRun) {
+  HangGuard guard("spawn");
+  std::atomic<int> count{0};
+  rt::run([&] {
+    rt::WaitGroup wg;
+    for (int i = 0; i < 10000; ++i) {
+      wg.add(1);
+      rt::go([&] {
+        count.fetch_add(1);
+        wg.done();
+      });
+    }
+    wg.wait();
+  });
+  EXPECT_EQ(count.load(), 10000);
+}
+
+// The "1M fibers spawned and joined". Stacks are mapped when a fiber
+// first runs and return to a pool when it ends, so queued fibers cost only
+// their descriptor. The full million under ASan too (~2 s); 50k under TSan,
+// whose per-fiber shadow state makes each fiber ~100x more expensive.
+TEST(RuntimeSched, OneMillionFibersSpawnedAndJoined) {
+  HangGuard guard("1M fibers", std::chrono::seconds(240));
+  const int n = rt::testing::kTsan ? 50'000 : 1'000'000;
+  std::atomic<int> count{0};
+  std::uint64_t spawned = 0;
+  rt::run([&] {
+    rt::WaitGroup wg;
+    wg.add(n);
+    for (int i = 0; i < n; ++i) {
+      rt::go([&] {
+        count.fetch_add(1, std::memory_order_relaxed);
+        wg.done();
+      });
+    }
+    wg.wait();
+    spawned = rt::stats().spawned;
+  });
+  EXPECT_EQ(count.load(), n);
+  EXPECT_EQ(spawned, static_cast<std::uint64_t>(n) + 1);
+}
+
+TEST(RuntimeSched, NestedFibersAllRun) {
+  HangGuard guard("nested");
+  std::atomic<int> leaves{0};
+  rt::run([&] {
+    rt::WaitGroup wg;
+    wg.add(64);
+    for (int i = 0; i < 64; ++i) {
+      rt::go([&] {
+        rt::WaitGroup inner;
+        inner.add(64);
+        for (int j = 0; j < 64; ++j) {
+          rt::go([&] {
+            leaves.fetch_add(1);
+            inner.done();
+          });
+        }
+        inner.wait();
+        wg.done();
+      });
+    }
+    wg.wait();
+  });
+  EXPECT_EQ(leaves.load(), 64 * 64);
+}
+
+// With one P, yield() lets the other fiber run: two fibers take turns 100
+// times, each yielding until it is its turn (a hang if yield did not switch).
+TEST(RuntimeSched, YieldLetsOthersRunOnOneP) {
+  HangGuard guard("yield");
+  int turn = 0;
+  int turns[2] = {0, 0};
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        for (int id = 0; id < 2; ++id) {
+          rt::go([&, id] {
+            for (int i = 0; i < 100; ++i) {
+              while (turn != id) rt::yield();
+              ++turns[id];
+              turn = 1 - id;
+            }
+            wg.done();
+          });
+        }
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_EQ(turns[0], 100);
+  EXPECT_EQ(turns[1], 100);
+}
+
+// The first fiber busy-waits (never switching) until another fiber has
+// started. Every fiber sits in the spawning P's local queue, and that P is
+// busy, so the only way the second can start is another P stealing it.
+TEST(RuntimeSched, IdlePStealsFromBusyOne) {
+  HangGuard guard("steal");
+  std::atomic<int> started{0};
+  std::uint64_t steals = 0;
+  std::set<std::thread::id> threads;
+  std::mutex threads_mu;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        constexpr int kFibers = 100;  // < 256: all fit in the local ring
+        wg.add(kFibers);
+        for (int i = 0; i < kFibers; ++i) {
+          rt::go([&] {
+            {
+              std::lock_guard lock(threads_mu);
+              threads.insert(std::this_thread::get_id());
+            }
+            started.fetch_add(1);
+            while (started.load() < 2) {
+            }
+            wg.done();
+          });
+        }
+        wg.wait();
+        steals = rt::stats().steals;
+      },
+      {.procs = 2});
+  EXPECT_EQ(started.load(), 100);
+  EXPECT_GE(steals, 1u);
+  EXPECT_GE(threads.size(), 2u);
+}
+
+TEST(RuntimeSched, GoFromAPlainThreadWhileRunning) {
+  HangGuard guard("go from thread");
+  std::atomic<int> count{0};
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(100);
+        std::thread t([&] {
+          for (int i = 0; i < 100; ++i) {
+            rt::go([&] {
+              count.fetch_add(1);
+              wg.done();
+            });
+          }
+        });
+        wg.wait();
+        t.join();
+      },
+      {.procs = 2});
+  EXPECT_EQ(count.load(), 100);
+}
+
+TEST(RuntimeSched, MisuseIsAnError) {
+  EXPECT_THROW(rt::go([] {}), std::logic_error);
+  bool nested_threw = false;
+  rt::run([&] {
+    try {
+      rt::run([] {});
+    } catch (const std::logic_error&) {
+      nested_threw = true;
+    }
+  });
+  EXPECT_TRUE(nested_threw);
+}
+
+TEST(RuntimeSched, ExceptionFromMainIsRethrownByRun) {
+  EXPECT_THROW(rt::run([] { throw std::runtime_error("boom"); }), std::runtime_error);
+  // And the runtime is usable again afterwards.
+  bool ran = false;
+  rt::run([&] { ran = true; });
+  EXPECT_TRUE(ran);
+}
+
+// Fibers left parked when main returns are dropped, not run, and their
+// closures are freed (LSan would flag a leak otherwise).
+TEST(RuntimeSched, FibersLeftWhenMainReturnsAreDropped) {
+  HangGuard guard("drop");
+  auto token = std::make_shared<int>(1);
+  rt::WaitGroup never;  // outlives run(): other threads may still touch it while main exits
+  never.add(1);
+  rt::run([&] {
+    for (int i = 0; i < 10; ++i) rt::go([&never, token] { never.wait(); });
+    for (int i = 0; i < 10; ++i) rt::yield();
+  });
+  EXPECT_EQ(token.use_count(), 1);
+}
+
+TEST(RuntimeSched, StacksAreUsableToTheirConfiguredSize) {
+  HangGuard guard("stack");
+  std::size_t touched = 0;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(1);
+        rt::go([&] {
+          volatile char big[96 * 1024];
+          for (std::size_t i = 0; i < sizeof big; i += 4096) big[i] = 1;
+          touched = sizeof big;
+          wg.done();
+        });
+        wg.wait();
+      },
+      {.stack_size = 512 * 1024});
+  EXPECT_EQ(touched, 96u * 1024);
+}

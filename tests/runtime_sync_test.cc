@@ -1,0 +1,209 @@
+// Mutex, WaitGroup, sleep: they park fibers, never threads.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "runtime_test_util.h"
+#include "vfs/runtime/mutex.h"
+#include "vfs/runtime/scheduler.h"
+#include "vfs/runtime/sleep.h"
+#include "vfs/runtime/wait_group.h"
+
+namespace rt = vfs::runtime;
+using namespace std::chrono_literals;
+using rt::testing::HangGuard;
+
+// Holders yield inside the critical section, so waiters really park; the
+// count is exact only if the lock excludes.
+TEST(RuntimeSync, MutexExcludesAcrossPs) {
+  HangGuard guard("mutex");
+  long counter = 0;
+  rt::run(
+      [&] {
+        rt::Mutex mu;
+        rt::WaitGroup wg;
+        wg.add(50);
+        for (int f = 0; f < 50; ++f) {
+          rt::go([&] {
+            for (int i = 0; i < 200; ++i) {
+              std::lock_guard lock(mu);
+              const long seen = counter;
+              if (i % 8 == 0) rt::yield();
+              counter = seen + 1;
+            }
+            wg.done();
+          });
+        }
+        wg.wait();
+      },
+      {.procs = 2});
+  EXPECT_EQ(counter, 50 * 200);
+}
+
+// With one P, a fiber waiting for the mutex must not hold the thread, or
+// the holder (which yields while holding it) could never finish.
+TEST(RuntimeSync, MutexWaiterParksInsteadOfBlockingTheThread) {
+  HangGuard guard("mutex park");
+  std::vector<int> order;
+  rt::run(
+      [&] {
+        rt::Mutex mu;
+        rt::WaitGroup wg;
+        wg.add(2);
+        mu.lock();
+        rt::go([&] {
+          mu.lock();  // parks: main holds it
+          order.push_back(2);
+          mu.unlock();
+          wg.done();
+        });
+        rt::go([&] {
+          order.push_back(1);
+          wg.done();
+        });
+        for (int i = 0; i < 5; ++i) rt::yield();
+        order.push_back(0);
+        mu.unlock();
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_EQ(order, (std::vector<int>{1, 0, 2}));
+}
+
+TEST(RuntimeSync, MutexTryLockAndMisuse) {
+  rt::Mutex mu;
+  EXPECT_TRUE(mu.try_lock());
+  EXPECT_FALSE(mu.try_lock());
+  mu.unlock();
+  EXPECT_THROW(mu.unlock(), std::logic_error);
+}
+
+TEST(RuntimeSync, MutexBetweenPlainThreadAndFibers) {
+  HangGuard guard("mutex thread");
+  long counter = 0;
+  rt::run(
+      [&] {
+        rt::Mutex mu;
+        std::thread t([&] {
+          for (int i = 0; i < 5000; ++i) {
+            std::lock_guard lock(mu);
+            ++counter;
+          }
+        });
+        rt::WaitGroup wg;
+        wg.add(4);
+        for (int f = 0; f < 4; ++f) {
+          rt::go([&] {
+            for (int i = 0; i < 5000; ++i) {
+              std::lock_guard lock(mu);
+              ++counter;
+            }
+            wg.done();
+          });
+        }
+        wg.wait();
+        t.join();
+      },
+      {.procs = 2});
+  EXPECT_EQ(counter, 25000);
+}
+
+TEST(RuntimeSync, WaitGroupRejectsNegativeCounter) {
+  rt::WaitGroup wg;
+  wg.add(1);
+  wg.done();
+  EXPECT_THROW(wg.done(), std::logic_error);
+  wg.wait();  // zero: returns at once
+}
+
+TEST(RuntimeSync, WaitGroupWakesEveryWaiter) {
+  HangGuard guard("wg waiters");
+  std::atomic<int> woken{0};
+  rt::run([&] {
+    rt::WaitGroup gate, all;
+    gate.add(1);
+    all.add(10);
+    for (int i = 0; i < 10; ++i) {
+      rt::go([&] {
+        gate.wait();
+        woken++;
+        all.done();
+      });
+    }
+    for (int i = 0; i < 20; ++i) rt::yield();
+    EXPECT_EQ(woken.load(), 0);
+    gate.done();
+    all.wait();
+  });
+  EXPECT_EQ(woken.load(), 10);
+}
+
+TEST(RuntimeSync, SleepLastsAtLeastTheDuration) {
+  HangGuard guard("sleep");
+  std::chrono::steady_clock::duration slept{};
+  rt::run([&] {
+    const auto start = std::chrono::steady_clock::now();
+    rt::sleep_for(20ms);
+    slept = std::chrono::steady_clock::now() - start;
+  });
+  EXPECT_GE(slept, 20ms);
+}
+
+// With one P, a sleeping fiber leaves the thread to the others: the other
+// fiber finishes while the sleeper is still asleep.
+TEST(RuntimeSync, SleepingFiberDoesNotHoldTheThread) {
+  HangGuard guard("sleep parks");
+  std::vector<int> order;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        rt::go([&] {
+          rt::sleep_for(300ms);
+          order.push_back(2);
+          wg.done();
+        });
+        rt::go([&] {
+          order.push_back(1);
+          wg.done();
+        });
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST(RuntimeSync, ManySleepersAllWakeNoEarlierThanAsked) {
+  HangGuard guard("sleepers");
+  std::atomic<int> woke{0}, early{0};
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(200);
+        for (int i = 0; i < 200; ++i) {
+          rt::go([&, i] {
+            const auto d = std::chrono::milliseconds(1 + i % 25);
+            const auto start = std::chrono::steady_clock::now();
+            rt::sleep_for(d);
+            if (std::chrono::steady_clock::now() - start < d) early++;
+            woke++;
+            wg.done();
+          });
+        }
+        wg.wait();
+      },
+      {.procs = 2});
+  EXPECT_EQ(woke.load(), 200);
+  EXPECT_EQ(early.load(), 0);
+}
+
+TEST(RuntimeSync, SleepOnAPlainThreadSleeps) {
+  const auto start = std::chrono::steady_clock::now();
+  rt::sleep_for(5ms);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 5ms);
+}

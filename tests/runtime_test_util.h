@@ -1,0 +1,60 @@
+// Helpers for the runtime tests.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+namespace vfs::runtime::testing {
+
+// A hang guard: aborts the test binary with a message if the scope lasts
+// longer than `limit`. Tests here assert on events and counts, never on
+// time; this only turns a deadlock (the failure mode of a broken scheduler)
+// into a prompt, named failure instead of a ctest timeout.
+class HangGuard {
+ public:
+  explicit HangGuard(const char* what, std::chrono::seconds limit = std::chrono::seconds(60))
+      : thread_([this, what, limit] {
+          std::unique_lock lock(mu_);
+          if (!cv_.wait_for(lock, limit, [this] { return done_; })) {
+            std::fprintf(stderr, "HangGuard: '%s' still running after %llds - deadlock?\n", what,
+                         static_cast<long long>(limit.count()));
+            std::abort();
+          }
+        }) {}
+  ~HangGuard() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+// True when built with ThreadSanitizer, whose per-fiber state makes a
+// fiber cost far more (some tests use smaller counts there).
+constexpr bool kTsan =
+#if defined(__SANITIZE_THREAD__)
+    true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+    true;
+#else
+    false;
+#endif
+#else
+    false;
+#endif
+
+}  // namespace vfs::runtime::testing
