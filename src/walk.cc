@@ -29,10 +29,17 @@ class Walker {
       return WalkAction::proceed;
     }
     lister_.listed(path, *entries);
+    auto r = walk_children(path, *entries);
+    lister_.visited(path, *entries);
+    return r;
+  }
+
+ private:
+  Result<WalkAction> walk_children(std::string& path, const std::vector<DirEntry>& entries) {
     // Go's path.Join: children of "." are named without a "./" prefix.
     const bool at_dot = path == ".";
     const std::size_t len = path.size();
-    for (const DirEntry& child : *entries) {
+    for (const DirEntry& child : entries) {
       if (at_dot) {
         path = child.name();
       } else {
@@ -52,7 +59,6 @@ class Walker {
     return WalkAction::proceed;
   }
 
- private:
   // skip_dir returned for a directory means "done with it": its parent goes on.
   static Result<WalkAction> skipped_dir(Result<WalkAction> action, const DirEntry& entry) {
     if (action && *action == WalkAction::skip_dir && entry.is_dir()) return WalkAction::proceed;

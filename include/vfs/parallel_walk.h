@@ -1,0 +1,37 @@
+// walk_dir_parallel: walk_dir with the directory reads done ahead of the walk
+// by fibers of the runtime, for trees where reading directories dominates.
+//
+// Order guarantee: the same as walk_dir, exactly. The callback is called
+// from one fiber at a time, in walk_dir's order (parents before children,
+// lexical order within a directory), with the same arguments, the same
+// second call for an unreadable directory, and the same meaning of
+// skip_dir / skip_all / errors. Only the reading of directories is parallel:
+// as soon as the walk has a directory's entries, `readers` fibers start
+// reading its subdirectories, so that each is usually listed by the time the
+// walk reaches it. A directory the callback skips may already have been
+// read: a wasted read, never a visit.
+//
+// Called on a fiber of a running runtime (or any thread while one runs), the
+// readers are fibers of that runtime; with no runtime running, it is
+// walk_dir. The FS must allow concurrent read_dir calls (every vfs backend
+// does).
+#pragma once
+
+#include <cstddef>
+
+#include "vfs/walk.h"
+
+namespace vfs {
+
+struct ParallelWalkOptions {
+  // Fibers reading directories; 0: twice the runtime's P count.
+  int readers = 0;
+  // Directories read ahead and not yet visited, at most: bounds the memory
+  // held by listings the walk has not reached.
+  std::size_t max_ahead = 1024;
+};
+
+Status walk_dir_parallel(FS& fs, std::string_view root, const WalkDirFunc& fn,
+                         const ParallelWalkOptions& options = {});
+
+}  // namespace vfs

@@ -1,0 +1,159 @@
+// walk_dir_parallel: the same visits, in the same order, as walk_dir.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "test_util.h"
+#include "vfs/parallel_walk.h"
+#include "vfs/runtime/scheduler.h"
+#include "vfs/vfs.h"
+
+namespace {
+
+using vfs::WalkAction;
+
+// One line per callback: path, entry kind, error.
+using Log = std::vector<std::string>;
+using Decide = std::function<vfs::Result<WalkAction>(std::string_view, const vfs::Error*)>;
+
+vfs::WalkDirFunc logger(Log& log, const Decide& decide) {
+  return [&log, decide](std::string_view path, const vfs::DirEntry* e,
+                        const vfs::Error* err) -> vfs::Result<WalkAction> {
+    log.push_back(std::string(path) + (e && e->is_dir() ? "/" : "") +
+                  (err ? " !" + err->message() : ""));
+    return decide(path, err);
+  };
+}
+
+Decide proceed = [](std::string_view, const vfs::Error*) -> vfs::Result<WalkAction> {
+  return WalkAction::proceed;
+};
+
+// Runs both walks with `decide` and expects identical logs and results.
+void expect_same_walk(vfs::FS& fs, const Decide& decide,
+                      const vfs::ParallelWalkOptions& opts = {}) {
+  Log seq, par;
+  vfs::Status s1 = vfs::walk_dir(fs, ".", logger(seq, decide));
+  vfs::Status s2 = vfs::walk_dir_parallel(fs, ".", logger(par, decide), opts);
+  EXPECT_EQ(s1.ok(), s2.ok());
+  if (!s1.ok() && !s2.ok()) {
+    EXPECT_EQ(s1.error().message(), s2.error().message());
+  }
+  EXPECT_EQ(seq, par);
+  EXPECT_GT(seq.size(), 1u);
+}
+
+vfs::MapFS make_tree(int dirs, int files) {
+  vfs::MapFS fs;
+  for (int d = 0; d < dirs; ++d) {
+    for (int f = 0; f < files; ++f) {
+      const std::string dir = "d" + std::to_string(d % 7) + "/s" + std::to_string(d);
+      (void)fs.add(dir + "/f" + std::to_string(f), {"x"});
+    }
+  }
+  return fs;
+}
+
+void in_runtime(int procs, const std::function<void()>& body) {
+  vfs::runtime::Config config;
+  config.procs = procs;
+  vfs::runtime::run(body, config);
+}
+
+TEST(ParallelWalk, SameOrderAsWalkDirOnMapFS) {
+  auto fs = make_tree(60, 8);
+  in_runtime(2, [&] {
+    expect_same_walk(fs, proceed);
+    expect_same_walk(fs, proceed, {.readers = 1, .max_ahead = 1});
+    expect_same_walk(fs, proceed, {.readers = 16, .max_ahead = 3});
+  });
+}
+
+TEST(ParallelWalk, SameOrderAsWalkDirOnDisk) {
+  vfs_test::TempDir dir;
+  for (int d = 0; d < 40; ++d) {
+    for (int f = 0; f < 5; ++f)
+      dir.write("a" + std::to_string(d % 4) + "/b" + std::to_string(d) + "/f" + std::to_string(f),
+                "x");
+  }
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  in_runtime(2, [&] { expect_same_walk(**fs, proceed); });
+}
+
+TEST(ParallelWalk, SkipsAndErrorsAsWalkDir) {
+  auto fs = make_tree(60, 8);
+  in_runtime(2, [&] {
+    // skip_dir on directories: their subtrees are not visited (but may have been read).
+    expect_same_walk(fs, [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+      return p.ends_with("s3") || p == "d5" ? WalkAction::skip_dir : WalkAction::proceed;
+    });
+    // skip_dir on a file: the rest of its directory.
+    expect_same_walk(fs, [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+      return p.ends_with("/f2") ? WalkAction::skip_dir : WalkAction::proceed;
+    });
+    // skip_all part way.
+    expect_same_walk(fs, [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+      return p == "d4/s11/f3" ? WalkAction::skip_all : WalkAction::proceed;
+    });
+    // an error from the callback ends the walk with that error.
+    expect_same_walk(fs, [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+      if (p == "d2/s30") return vfs::Error("visit", std::string(p), vfs::errc::permission);
+      return WalkAction::proceed;
+    });
+    // skipping most directories does not starve the read-ahead of slots.
+    expect_same_walk(fs,
+                     [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+                       return p.find("/s") != std::string_view::npos && !p.ends_with("s59")
+                                  ? WalkAction::skip_dir
+                                  : WalkAction::proceed;
+                     },
+                     {.readers = 2, .max_ahead = 2});
+  });
+}
+
+// A directory that cannot be read: the second call, as in walk_dir.
+class UnreadableDirFS final : public vfs::ReadDirFS {
+ public:
+  vfs::Result<vfs::FilePtr> open(std::string_view n) override { return inner_.open(n); }
+  vfs::Result<std::vector<vfs::DirEntry>> read_dir(std::string_view n) override {
+    if (n == "a/bad") return vfs::Error::from_errno("readdir", std::string(n), EACCES);
+    return inner_.read_dir(n);
+  }
+  vfs::MapFS inner_{{"a/bad/hidden", {}}, {"a/next/f", {}}, {"b/c", {}}};
+};
+
+TEST(ParallelWalk, UnreadableDirectoryGetsTheSecondCall) {
+  UnreadableDirFS fs;
+  in_runtime(2, [&] { expect_same_walk(fs, proceed); });
+}
+
+TEST(ParallelWalk, CallbackNeverRunsConcurrently) {
+  auto fs = make_tree(100, 10);
+  in_runtime(2, [&] {
+    std::atomic<int> inside{0};
+    int max_inside = 0;
+    std::size_t visits = 0;
+    vfs::Status st = vfs::walk_dir_parallel(
+        fs, ".",
+        [&](std::string_view, const vfs::DirEntry*, const vfs::Error*) -> vfs::Result<WalkAction> {
+          max_inside = std::max(max_inside, ++inside);
+          ++visits;
+          vfs::runtime::yield();  // give a concurrent call every chance to show
+          --inside;
+          return WalkAction::proceed;
+        },
+        {.readers = 8});
+    EXPECT_TRUE(st.ok());
+    EXPECT_EQ(max_inside, 1);
+    EXPECT_EQ(visits, 1u + 7 + 100 + 1000);
+  });
+}
+
+TEST(ParallelWalk, WithoutARuntimeIsWalkDir) {
+  auto fs = make_tree(20, 3);
+  ASSERT_EQ(vfs::runtime::procs(), 0);
+  expect_same_walk(fs, proceed);
+}
+
+}  // namespace
