@@ -801,14 +801,14 @@ std::atomic<LockedSpawn> locked_spawn_policy{LockedSpawn::allow};
 std::mutex reported_sites_mu;
 std::set<std::string> reported_sites;
 
-std::string describe_locked_spawn(G* parent, const std::source_location& where) {
+std::string describe_locked_spawn(G* parent, const SpawnSite& where) {
   return "fiber " + std::to_string(parent->id) + ", wired to its thread (lock_os_thread), " +
          "spawned a fiber at " + where.file_name() + ":" + std::to_string(where.line()) + " (" +
          where.function_name() + "); the new fiber runs on another thread, outside any " +
          "namespace or thread state the parent set up";
 }
 
-void check_locked_spawn(Sched& s, G* parent, const std::source_location& where) {
+void check_locked_spawn(Sched& s, G* parent, const SpawnSite& where) {
   s.locked_spawns.fetch_add(1, std::memory_order_relaxed);
   switch (locked_spawn_policy.load(std::memory_order_relaxed)) {
     case LockedSpawn::allow:
@@ -828,7 +828,7 @@ void check_locked_spawn(Sched& s, G* parent, const std::source_location& where) 
 
 }  // namespace
 
-void spawn(Task* task, const std::source_location& where) {
+void spawn(Task* task, const SpawnSite& where) {
   Sched* s = sched();
   if (!s) {
     delete task;

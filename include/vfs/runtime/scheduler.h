@@ -24,16 +24,38 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
 
 #include "vfs/runtime/config.h"
 #include "vfs/runtime/detail/task.h"
 
 namespace vfs::runtime {
 
+// Where go() was called, for the locked-spawn report: std::source_location's
+// interface, built on the builtins GCC and clang share, because clang 14 with
+// libstdc++ 12 (Debian 12's pair, used for the fuzz build) has no
+// std::source_location.
+class SpawnSite {
+ public:
+  static constexpr SpawnSite current(const char* file = __builtin_FILE(),
+                                     unsigned line = __builtin_LINE(),
+                                     const char* function = __builtin_FUNCTION()) noexcept {
+    return SpawnSite(file, line, function);
+  }
+  constexpr const char* file_name() const noexcept { return file_; }
+  constexpr unsigned line() const noexcept { return line_; }
+  constexpr const char* function_name() const noexcept { return function_; }
+
+ private:
+  constexpr SpawnSite(const char* file, unsigned line, const char* function) noexcept
+      : file_(file), line_(line), function_(function) {}
+  const char* file_;
+  unsigned line_;
+  const char* function_;
+};
+
 namespace detail {
 void run_main(Task* main, const Config& config);
-void spawn(Task* task, const std::source_location& where);
+void spawn(Task* task, const SpawnSite& where);
 }  // namespace detail
 
 // Runs `main` as the first fiber of a new runtime on the calling thread (which
@@ -53,7 +75,7 @@ void run(F&& main, const Config& config = {}) {
 // subject to the LockedSpawn policy (lock_os_thread.h); `where` names the
 // spawn site in its report or error.
 template <class F>
-void go(F&& fn, const std::source_location& where = std::source_location::current()) {
+void go(F&& fn, const SpawnSite& where = SpawnSite::current()) {
   detail::spawn(detail::make_task(std::forward<F>(fn)), where);
 }
 
