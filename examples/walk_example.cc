@@ -8,18 +8,20 @@ namespace {
 
 // The code under test knows only vfs::FS: it lists every file with its size.
 vfs::Status list_tree(vfs::FS& fs) {
-  return vfs::walk_dir(fs, ".", [](std::string_view path, const vfs::DirEntry* entry,
-                                   const vfs::Error* err) -> vfs::Result<vfs::WalkAction> {
-    if (err) {  // report and go on: one unreadable directory should not end the listing
-      std::fprintf(stderr, "  %s\n", err->message().c_str());
-      return vfs::WalkAction::proceed;
-    }
-    auto info = entry->info();
-    if (!info) return std::move(info).error();
-    std::printf("  %s %8lld  %.*s\n", info->mode.to_string().c_str(),
-                static_cast<long long>(info->size), static_cast<int>(path.size()), path.data());
-    return vfs::WalkAction::proceed;
-  });
+  return vfs::walk_dir(
+      fs, ".",
+      [](std::string_view path, const vfs::DirEntry* entry,
+         const vfs::Error* err) -> vfs::Result<vfs::WalkAction> {
+        if (err) {  // report and go on: one unreadable directory should not end the listing
+          std::fprintf(stderr, "  %s\n", err->message().c_str());
+          return vfs::WalkAction::proceed;
+        }
+        auto info = entry->info();
+        if (!info) return std::move(info).error();
+        std::printf("  %s %8lld  %.*s\n", info->mode.to_string().c_str(),
+                    static_cast<long long>(info->size), static_cast<int>(path.size()), path.data());
+        return vfs::WalkAction::proceed;
+      });
 }
 
 }  // namespace

@@ -4,15 +4,11 @@
 
 #include <cstring>
 
+#include "path.h"
 #include "sys/sys.h"
 
 namespace vfs {
 namespace {
-
-std::string_view base_name(std::string_view name) {
-  const std::size_t slash = name.rfind('/');
-  return slash == std::string_view::npos ? name : name.substr(slash + 1);
-}
 
 Time to_time(const struct ::timespec& ts) {
   return Time(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(ts.tv_sec) +
@@ -20,7 +16,7 @@ Time to_time(const struct ::timespec& ts) {
 }
 
 FileInfo to_info(std::string_view name, const struct ::stat& st) {
-  return FileInfo{std::string(base_name(name)), static_cast<std::int64_t>(st.st_size),
+  return FileInfo{std::string(path::base(name)), static_cast<std::int64_t>(st.st_size),
                   FileMode::from_posix(st.st_mode), to_time(st.st_mtim)};
 }
 
@@ -32,14 +28,22 @@ Error sys_error(std::string_view op, std::string_view name, int err) {
 
 FileMode dtype_to_mode(unsigned char d_type) {
   switch (d_type) {
-    case DT_REG: return 0;
-    case DT_DIR: return FileMode::dir;
-    case DT_LNK: return FileMode::symlink;
-    case DT_FIFO: return FileMode::named_pipe;
-    case DT_SOCK: return FileMode::socket;
-    case DT_BLK: return FileMode::device;
-    case DT_CHR: return FileMode::device | FileMode::char_device;
-    default: return FileMode::irregular;
+    case DT_REG:
+      return 0;
+    case DT_DIR:
+      return FileMode::dir;
+    case DT_LNK:
+      return FileMode::symlink;
+    case DT_FIFO:
+      return FileMode::named_pipe;
+    case DT_SOCK:
+      return FileMode::socket;
+    case DT_BLK:
+      return FileMode::device;
+    case DT_CHR:
+      return FileMode::device | FileMode::char_device;
+    default:
+      return FileMode::irregular;
   }
 }
 
@@ -53,8 +57,7 @@ class DirInfoSource final : public DirEntry::InfoSource {
       : fs_(std::move(fs)), dir_(std::move(dir)) {}
 
   Result<FileInfo> info(std::string_view name) const override {
-    std::string full = dir_ == "." ? std::string(name) : dir_ + "/" + std::string(name);
-    return fs_->stat_name("lstat", full, /*follow=*/false);
+    return fs_->stat_name("lstat", path::join(dir_, name), /*follow=*/false);
   }
 
  private:
@@ -73,7 +76,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Result<FileInfo> stat() override {
     if (fd_ < 0) return closed("stat");
-    struct ::stat st{};
+    struct ::stat st {};
     if (auto r = sys::fstat(fd_, &st); !r.ok()) return sys_error("stat", name_, r.err);
     return to_info(name_, st);
   }
@@ -101,7 +104,9 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Result<std::int64_t> seek(std::int64_t offset, Whence whence) override {
     if (fd_ < 0) return closed("seek");
-    const int w = whence == Whence::begin ? SEEK_SET : whence == Whence::current ? SEEK_CUR : SEEK_END;
+    const int w = whence == Whence::begin     ? SEEK_SET
+                  : whence == Whence::current ? SEEK_CUR
+                                              : SEEK_END;
     auto r = sys::lseek(fd_, static_cast<off_t>(offset), w);
     if (!r.ok()) return sys_error("seek", name_, r.err);
     return static_cast<std::int64_t>(r.value);
@@ -153,7 +158,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   // Type bits from d_type; filesystems that leave it DT_UNKNOWN cost an lstat.
   Result<FileMode> entry_type(unsigned char d_type, const char* name) const {
     if (d_type != DT_UNKNOWN) return dtype_to_mode(d_type);
-    struct ::stat st{};
+    struct ::stat st {};
     if (auto r = sys::fstatat(fd_, name, &st, AT_SYMLINK_NOFOLLOW); !r.ok()) {
       return sys_error("readdir", name_, r.err);
     }
@@ -195,7 +200,7 @@ Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags
 Result<FileInfo> DirFS::stat_name(std::string_view op, std::string_view name, bool follow) const {
   auto fd = open_fd(op, name, O_PATH | (follow ? 0 : O_NOFOLLOW));
   if (!fd) return std::move(fd).error();
-  struct ::stat st{};
+  struct ::stat st {};
   auto r = sys::fstat(*fd, &st);
   sys::close(*fd);
   if (!r.ok()) return sys_error(op, name, r.err);

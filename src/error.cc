@@ -11,14 +11,22 @@ class FsCategory final : public std::error_category {
 
   std::string message(int v) const override {
     switch (static_cast<errc>(v)) {
-      case errc::invalid: return "invalid argument";
-      case errc::permission: return "permission denied";
-      case errc::exist: return "file already exists";
-      case errc::not_exist: return "file does not exist";
-      case errc::closed: return "file already closed";
-      case errc::bad_pattern: return "syntax error in pattern";
-      case errc::escapes_root: return "path escapes from the file system root";
-      case errc::not_supported: return "operation not supported by this file";
+      case errc::invalid:
+        return "invalid argument";
+      case errc::permission:
+        return "permission denied";
+      case errc::exist:
+        return "file already exists";
+      case errc::not_exist:
+        return "file does not exist";
+      case errc::closed:
+        return "file already closed";
+      case errc::bad_pattern:
+        return "syntax error in pattern";
+      case errc::escapes_root:
+        return "path escapes from the file system root";
+      case errc::not_supported:
+        return "operation not supported by this file";
     }
     return "unknown vfs error";
   }
@@ -34,16 +42,22 @@ class FsCategory final : public std::error_category {
 
   // errno values map onto the conditions as in Go's syscall.Errno.Is.
   bool equivalent(const std::error_code& code, int cond) const noexcept override {
-    if (code.category() == *this) return equivalent(code.value(), std::error_condition(cond, *this));
+    if (code.category() == *this)
+      return equivalent(code.value(), std::error_condition(cond, *this));
     if (code.category() != std::system_category() && code.category() != std::generic_category()) {
       return false;
     }
     switch (static_cast<errc>(cond)) {
-      case errc::not_exist: return code.value() == ENOENT;
-      case errc::exist: return code.value() == EEXIST || code.value() == ENOTEMPTY;
-      case errc::permission: return code.value() == EACCES || code.value() == EPERM;
-      case errc::invalid: return code.value() == EINVAL;
-      default: return false;
+      case errc::not_exist:
+        return code.value() == ENOENT;
+      case errc::exist:
+        return code.value() == EEXIST || code.value() == ENOTEMPTY;
+      case errc::permission:
+        return code.value() == EACCES || code.value() == EPERM;
+      case errc::invalid:
+        return code.value() == EINVAL;
+      default:
+        return false;
     }
   }
 };

@@ -20,14 +20,29 @@ std::string FileMode::to_string() const {
 FileMode FileMode::from_posix(unsigned st_mode) {
   Bits bits = st_mode & perm_mask;
   switch (st_mode & S_IFMT) {
-    case S_IFREG: break;
-    case S_IFDIR: bits |= dir; break;
-    case S_IFLNK: bits |= symlink; break;
-    case S_IFIFO: bits |= named_pipe; break;
-    case S_IFSOCK: bits |= socket; break;
-    case S_IFBLK: bits |= device; break;
-    case S_IFCHR: bits |= device | char_device; break;
-    default: bits |= irregular; break;
+    case S_IFREG:
+      break;
+    case S_IFDIR:
+      bits |= dir;
+      break;
+    case S_IFLNK:
+      bits |= symlink;
+      break;
+    case S_IFIFO:
+      bits |= named_pipe;
+      break;
+    case S_IFSOCK:
+      bits |= socket;
+      break;
+    case S_IFBLK:
+      bits |= device;
+      break;
+    case S_IFCHR:
+      bits |= device | char_device;
+      break;
+    default:
+      bits |= irregular;
+      break;
   }
   if (st_mode & S_ISUID) bits |= setuid;
   if (st_mode & S_ISGID) bits |= setgid;

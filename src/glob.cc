@@ -1,6 +1,9 @@
 // Go's path.Match and fs.Glob.
 #include "vfs/glob.h"
 
+#include <algorithm>
+
+#include "path.h"
 #include "vfs/read_dir.h"
 #include "vfs/stat.h"
 
@@ -139,16 +142,10 @@ Result<bool> match_chunk(std::string_view chunk, std::string_view s, std::string
   return true;
 }
 
-bool has_meta(std::string_view path) {
-  return path.find_first_of("*?[\\") != std::string_view::npos;
-}
+constexpr std::string_view kMetaChars = "*?[\\";
 
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir == ".") return std::string(name);
-  std::string out;
-  out.reserve(dir.size() + 1 + name.size());
-  out.append(dir).append(1, '/').append(name);
-  return out;
+bool has_meta(std::string_view path) {
+  return path.find_first_of(kMetaChars) != std::string_view::npos;
 }
 
 // Appends to `matches` the entries of `dir` matching `pattern`. An unreadable
@@ -160,16 +157,20 @@ Status glob_dir(FS& fs, const std::string& dir, std::string_view pattern,
   for (const DirEntry& e : *entries) {
     auto m = match(pattern, e.name());
     if (!m) return std::move(m).error();
-    if (*m) matches.push_back(join(dir, e.name()));
+    if (*m) matches.push_back(path::join(dir, e.name()));
   }
   return {};
 }
 
-Result<std::vector<std::string>> glob_with_limit(FS& fs, std::string_view pattern, int depth) {
-  // A pattern of thousands of "*/" would otherwise recurse without bound.
-  constexpr int kPathSeparatorsLimit = 10000;
-  if (depth > kPathSeparatorsLimit) return Error("glob", std::string(pattern), errc::bad_pattern);
-  if (auto* gfs = dynamic_cast<GlobFS*>(&fs)) return gfs->glob(pattern);
+// Go's fs.Glob recurses once per directory level of the pattern; here the
+// levels are a loop, so a hostile pattern cannot exhaust the stack.
+Result<std::vector<std::string>> glob_fallback(FS& fs, std::string_view pattern) {
+  // Go refuses patterns with more separators than this; so do we.
+  constexpr std::size_t kPathSeparatorsLimit = 10000;
+  if (static_cast<std::size_t>(std::count(pattern.begin(), pattern.end(), '/')) >
+      kPathSeparatorsLimit) {
+    return Error("glob", std::string(pattern), errc::bad_pattern);
+  }
   if (auto valid = match(pattern, ""); !valid) {
     return Error("glob", std::string(pattern), std::move(valid).error().code());
   }
@@ -178,20 +179,24 @@ Result<std::vector<std::string>> glob_with_limit(FS& fs, std::string_view patter
     if (stat(fs, pattern)) matches.emplace_back(pattern);
     return matches;
   }
-  const std::size_t slash = pattern.rfind('/');
-  const std::string_view file = slash == std::string_view::npos ? pattern : pattern.substr(slash + 1);
-  const std::string dir(slash == std::string_view::npos ? "." : pattern.substr(0, slash));
-  if (!has_meta(dir)) {
-    if (auto st = glob_dir(fs, dir, file, matches); !st) return std::move(st).error();
-    return matches;
+  // The longest prefix of whole elements without meta characters is read as
+  // a directory; each later element is matched against the entries of the
+  // directories the previous one matched.
+  const std::size_t slash = pattern.rfind('/', pattern.find_first_of(kMetaChars));
+  std::vector<std::string> dirs{
+      slash == std::string_view::npos ? "." : std::string(pattern.substr(0, slash))};
+  std::string_view rest = slash == std::string_view::npos ? pattern : pattern.substr(slash + 1);
+  for (;;) {
+    const std::size_t next = rest.find('/');
+    const std::string_view elem = rest.substr(0, next);
+    matches.clear();
+    for (const std::string& dir : dirs) {
+      if (auto st = glob_dir(fs, dir, elem, matches); !st) return std::move(st).error();
+    }
+    if (next == std::string_view::npos || matches.empty()) return matches;
+    rest.remove_prefix(next + 1);
+    dirs.swap(matches);
   }
-  if (dir == pattern) return Error("glob", std::string(pattern), errc::bad_pattern);
-  auto dirs = glob_with_limit(fs, dir, depth + 1);
-  if (!dirs) return dirs;
-  for (const std::string& d : *dirs) {
-    if (auto st = glob_dir(fs, d, file, matches); !st) return std::move(st).error();
-  }
-  return matches;
 }
 
 }  // namespace
@@ -239,7 +244,8 @@ Result<bool> match(std::string_view pattern, std::string_view name) {
 }
 
 Result<std::vector<std::string>> glob(FS& fs, std::string_view pattern) {
-  return glob_with_limit(fs, pattern, 0);
+  if (auto* gfs = dynamic_cast<GlobFS*>(&fs)) return gfs->glob(pattern);
+  return glob_fallback(fs, pattern);
 }
 
 }  // namespace vfs

@@ -9,7 +9,8 @@ Result<std::string> read_all(File& file, std::int64_t size_hint) {
   // The hint is capped: a size is only a claim (an archive header may lie),
   // and memory should follow the bytes actually read.
   constexpr std::int64_t kMaxHint = std::int64_t{64} << 20;
-  std::size_t cap = size_hint > 0 ? static_cast<std::size_t>(std::min(size_hint, kMaxHint)) + 1 : 512;
+  std::size_t cap =
+      size_hint > 0 ? static_cast<std::size_t>(std::min(size_hint, kMaxHint)) + 1 : 512;
   std::string out;
   std::size_t len = 0;
   for (;;) {

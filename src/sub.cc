@@ -1,5 +1,6 @@
 #include "vfs/sub.h"
 
+#include "path.h"
 #include "vfs/glob.h"
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
@@ -36,7 +37,7 @@ class SubView final : public ReadDirFS, public ReadFileFS, public GlobFS, public
       return Error("glob", std::string(pattern), std::move(valid).error().code());
     }
     if (pattern == ".") return std::vector<std::string>{"."};
-    auto list = vfs::glob(*parent_, dir_ + "/" + std::string(pattern));
+    auto list = vfs::glob(*parent_, escape(dir_) + "/" + std::string(pattern));
     if (!list) return fix(std::move(list));
     for (std::string& name : *list) {
       auto rel = shorten(name);
@@ -57,10 +58,19 @@ class SubView final : public ReadDirFS, public ReadFileFS, public GlobFS, public
   Result<std::string> full_name(std::string_view op, std::string_view name) const {
     if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
     if (name == ".") return dir_;
-    std::string full;
-    full.reserve(dir_.size() + 1 + name.size());
-    full.append(dir_).append(1, '/').append(name);
-    return full;
+    return path::join(dir_, name);
+  }
+
+  // `dir` as a pattern that matches only itself: a directory named "x[1]"
+  // must not turn into the class "[1]" when its name prefixes a pattern.
+  static std::string escape(std::string_view dir) {
+    std::string out;
+    out.reserve(dir.size());
+    for (const char c : dir) {
+      if (c == '*' || c == '?' || c == '[' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out;
   }
 
   std::optional<std::string> shorten(std::string_view name) const {

@@ -38,7 +38,7 @@ class Walker {
       }
       auto r = walk(path, child);
       if (at_dot) {
-        path = ".";
+        path.assign(1, '.');  // not = ".": GCC 12 -Wrestrict false positive (PR 105329)
       } else {
         path.resize(len);
       }

@@ -23,14 +23,14 @@ namespace vfs {
 // The conditions of io/fs plus the few causes that are ours alone. Each value
 // is both a cause (make_error_code) and a condition to compare against.
 enum class errc {
-  invalid = 1,   // fs.ErrInvalid: an invalid argument, e.g. a name that fails valid_path
-  permission,    // fs.ErrPermission
-  exist,         // fs.ErrExist
-  not_exist,     // fs.ErrNotExist
-  closed,        // fs.ErrClosed: the file is already closed
-  bad_pattern,   // path.ErrBadPattern: a malformed glob pattern
-  escapes_root,  // a name resolves outside the FS root (compares equal to permission)
-  not_supported, // the file cannot do what was asked (e.g. read_dir on a non-directory file type)
+  invalid = 1,    // fs.ErrInvalid: an invalid argument, e.g. a name that fails valid_path
+  permission,     // fs.ErrPermission
+  exist,          // fs.ErrExist
+  not_exist,      // fs.ErrNotExist
+  closed,         // fs.ErrClosed: the file is already closed
+  bad_pattern,    // path.ErrBadPattern: a malformed glob pattern
+  escapes_root,   // a name resolves outside the FS root (compares equal to permission)
+  not_supported,  // the file cannot do what was asked (e.g. read_dir on a non-directory file type)
 };
 
 }  // namespace vfs
@@ -86,11 +86,15 @@ inline bool operator==(const Error& e, errc c) noexcept { return e.is(c); }
 // so code() and what() work as usual; error() gives op and path back.
 class FsError : public std::system_error {
  public:
-  explicit FsError(Error err) : std::system_error(err.code(), err.message()), err_(std::move(err)) {}
+  explicit FsError(Error err)
+      : std::system_error(err.code()), err_(std::move(err)), what_(err_.message()) {}
   const Error& error() const noexcept { return err_; }
+  // Go's format, as Error::message(), rather than system_error's own.
+  const char* what() const noexcept override { return what_.c_str(); }
 
  private:
   Error err_;
+  std::string what_;
 };
 
 }  // namespace vfs

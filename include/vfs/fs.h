@@ -44,12 +44,16 @@ using FilePtr = std::unique_ptr<File>;
 class FS {
  public:
   virtual ~FS() = default;
-  FS() = default;
-  FS(const FS&) = delete;
-  FS& operator=(const FS&) = delete;
 
   // Opens the named file. A name that fails valid_path gives errc::invalid.
   virtual Result<FilePtr> open(std::string_view name) = 0;
+
+ protected:
+  // Whether a backend is a value (MapFS) or a handle (DirFS) is its own
+  // choice; the interface only keeps callers from slicing it.
+  FS() = default;
+  FS(const FS&) = default;
+  FS& operator=(const FS&) = default;
 };
 
 using FSPtr = std::shared_ptr<FS>;

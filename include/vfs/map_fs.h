@@ -35,6 +35,12 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
   // Throws FsError if an entry is invalid (see add).
   MapFS(std::initializer_list<std::pair<std::string, MapFile>> files);
   ~MapFS() override;
+  // A copy is deep: adding to one never shows in the other.
+  MapFS(const MapFS& other);
+  MapFS& operator=(const MapFS& other);
+  // The moved-from MapFS is empty.
+  MapFS(MapFS&& other);
+  MapFS& operator=(MapFS&& other);
 
   // Adds or replaces a file or an explicit directory. Fails with errc::invalid
   // for a name that is not valid_path (or "."), ENOTDIR if a parent is a
@@ -53,16 +59,14 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
   struct Node;  // defined in map_fs.cc
 
  private:
+  class Index;  // name -> node, defined in map_fs.cc
+
   const Node* find(std::string_view name) const;
   Result<std::shared_ptr<const Node>> lookup(std::string_view op, std::string_view name) const;
   std::vector<DirEntry> entries(const Node& dir) const;
   void erase_tree(const std::string& name);
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::shared_ptr<Node>, Hash, std::equal_to<>> nodes_;
+  std::unique_ptr<Index> index_;
 };
 
 }  // namespace vfs

@@ -27,34 +27,66 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  template <class U = T,
-            std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                 !std::is_same_v<std::remove_cvref_t<U>, Result> &&
-                                 !std::is_same_v<std::remove_cvref_t<U>, Error>,
-                             int> = 0>
-  Result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT: implicit by design
-  Result(Error err) : v_(std::in_place_index<1>, std::move(err)) {}            // NOLINT: implicit by design
+  template <class U = T, std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                              !std::is_same_v<std::remove_cvref_t<U>, Result> &&
+                                              !std::is_same_v<std::remove_cvref_t<U>, Error>,
+                                          int> = 0>
+  Result(U&& value)
+      : v_(std::in_place_index<0>, std::forward<U>(value)) {}        // NOLINT: implicit by design
+  Result(Error err) : v_(std::in_place_index<1>, std::move(err)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
 
   // The value; throws FsError if this holds an error.
-  T& value() & { check(); return std::get<0>(v_); }
-  const T& value() const& { check(); return std::get<0>(v_); }
-  T&& value() && { check(); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    check();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(v_));
+  }
 
   template <class U>
-  T value_or(U&& fallback) const& { return ok() ? std::get<0>(v_) : T(std::forward<U>(fallback)); }
+  T value_or(U&& fallback) const& {
+    return ok() ? std::get<0>(v_) : T(std::forward<U>(fallback));
+  }
 
   // Unchecked access: the caller has tested ok().
-  T& operator*() & noexcept { assert(ok()); return *std::get_if<0>(&v_); }
-  const T& operator*() const& noexcept { assert(ok()); return *std::get_if<0>(&v_); }
-  T&& operator*() && noexcept { assert(ok()); return std::move(*std::get_if<0>(&v_)); }
-  T* operator->() noexcept { assert(ok()); return std::get_if<0>(&v_); }
-  const T* operator->() const noexcept { assert(ok()); return std::get_if<0>(&v_); }
+  T& operator*() & noexcept {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  const T& operator*() const& noexcept {
+    assert(ok());
+    return *std::get_if<0>(&v_);
+  }
+  T&& operator*() && noexcept {
+    assert(ok());
+    return std::move(*std::get_if<0>(&v_));
+  }
+  T* operator->() noexcept {
+    assert(ok());
+    return std::get_if<0>(&v_);
+  }
+  const T* operator->() const noexcept {
+    assert(ok());
+    return std::get_if<0>(&v_);
+  }
 
-  const Error& error() const& noexcept { assert(!ok()); return *std::get_if<1>(&v_); }
-  Error&& error() && noexcept { assert(!ok()); return std::move(*std::get_if<1>(&v_)); }
+  const Error& error() const& noexcept {
+    assert(!ok());
+    return *std::get_if<1>(&v_);
+  }
+  Error&& error() && noexcept {
+    assert(!ok());
+    return std::move(*std::get_if<1>(&v_));
+  }
 
  private:
   void check() const {
@@ -67,7 +99,9 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
+  // User-provided, so `return {};` only disengages err_: a defaulted one would
+  // make value-initialization zero all of the (88-byte) Error first.
+  Result() noexcept {}
   Result(Error err) : err_(std::move(err)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return !err_.has_value(); }
@@ -78,8 +112,14 @@ class [[nodiscard]] Result<void> {
     if (err_) throw FsError(*err_);
   }
 
-  const Error& error() const& noexcept { assert(!ok()); return *err_; }
-  Error&& error() && noexcept { assert(!ok()); return std::move(*err_); }
+  const Error& error() const& noexcept {
+    assert(!ok());
+    return *err_;
+  }
+  Error&& error() && noexcept {
+    assert(!ok());
+    return std::move(*err_);
+  }
 
  private:
   std::optional<Error> err_;

@@ -23,8 +23,8 @@ enum class WalkAction {
 //  - reading directory `path` failed: a second call for that directory with
 //    *err set, after the first; returning proceed continues with its siblings.
 // Returning an Error stops the walk, and walk_dir returns it.
-using WalkDirFunc =
-    std::function<Result<WalkAction>(std::string_view path, const DirEntry* entry, const Error* err)>;
+using WalkDirFunc = std::function<Result<WalkAction>(std::string_view path, const DirEntry* entry,
+                                                     const Error* err)>;
 
 Status walk_dir(FS& fs, std::string_view root, const WalkDirFunc& fn);
 

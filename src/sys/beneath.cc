@@ -3,8 +3,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <climits>
 #include <atomic>
+#include <climits>
 #include <deque>
 #include <string>
 #include <vector>
@@ -83,7 +83,7 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
     Ret step = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW);
     if (!step.ok()) return step;
     const int fd = static_cast<int>(step.value);
-    struct ::stat st{};
+    struct ::stat st {};
     if (Ret r = sys::fstat(fd, &st); !r.ok()) {
       ::close(fd);
       return r;
@@ -96,7 +96,8 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
       target.resize(static_cast<std::size_t>(n));
       if (++links > kMaxSymlinks) return {-1, ELOOP};
       if (target.empty()) return {-1, ENOENT};
-      if (target[0] == '/') return {-1, EXDEV};  // as RESOLVE_BENEATH: absolute targets never stay beneath
+      if (target[0] == '/')
+        return {-1, EXDEV};  // as RESOLVE_BENEATH: absolute targets never stay beneath
       push_front_components(pending, target);
       continue;
     }

@@ -1,0 +1,3 @@
+module vfsbench
+
+go 1.19

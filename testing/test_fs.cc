@@ -1,1 +1,0 @@
-#include "vfs/testing/test_fs.h"

@@ -1,0 +1,256 @@
+// DirFS: the on-disk backend, its escape-proof name resolution (with openat2
+// and with the fallback walk), descriptors, and errors.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sys/sys.h"
+#include "test_util.h"
+#include "vfs/vfs.h"
+
+namespace {
+
+using vfs::errc;
+
+using vfs_test::names;
+
+int open_fd_count() {
+  int n = 0;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (::readdir(d) != nullptr) ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
+// Each test runs twice: with openat2, and with the component walk that
+// replaces it on kernels before 5.6.
+class DirFSTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    vfs::sys::force_open_beneath_fallback(GetParam());
+    outside_.write("secret", "top secret");
+    dir_.write("a.txt", "hello");
+    dir_.write("sub/b.txt", "bee");
+    dir_.write("sub/deep/c.txt", "sea");
+    dir_.symlink("a.txt", "link-in");              // stays inside: followed
+    dir_.symlink("../b.txt", "sub/deep/up");       // climbs, but stays inside
+    dir_.symlink(outside_ / "secret", "abs-out");  // absolute: refused
+    dir_.symlink("../../" + outside_.path().substr(outside_.path().rfind('/') + 1) + "/secret",
+                 "rel-out");                      // climbs out of the root: refused
+    dir_.symlink("..", "sub/parent");             // the root itself, via a subdir
+    dir_.symlink("sub/parent/..", "dotdot-out");  // root's parent: refused
+    dir_.symlink("loop", "loop");
+    auto fs = vfs::DirFS::make(dir_.path());
+    ASSERT_TRUE(fs.ok()) << fs.error().message();
+    fs_ = *fs;
+  }
+  void TearDown() override { vfs::sys::force_open_beneath_fallback(false); }
+
+  vfs_test::TempDir outside_;
+  vfs_test::TempDir dir_;
+  std::shared_ptr<vfs::DirFS> fs_;
+};
+
+TEST_P(DirFSTest, ReadsFilesAndDirectories) {
+  EXPECT_EQ(*vfs::read_file(*fs_, "a.txt"), "hello");
+  EXPECT_EQ(*vfs::read_file(*fs_, "sub/deep/c.txt"), "sea");
+  auto st = vfs::stat(*fs_, "sub/b.txt");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->name, "b.txt");
+  EXPECT_EQ(st->size, 3);
+  EXPECT_TRUE(st->mode.is_regular());
+  auto root = vfs::read_dir(*fs_, ".");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(names(*root), (std::vector<std::string>{"a.txt", "abs-out", "dotdot-out", "link-in",
+                                                    "loop", "rel-out", "sub"}));
+  EXPECT_TRUE((*root)[6].is_dir());
+  EXPECT_TRUE((*root)[3].type().is_symlink());
+  auto info = (*root)[3].info();  // lstat: the link itself
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->mode.is_symlink());
+  EXPECT_EQ(info->name, "link-in");
+}
+
+TEST_P(DirFSTest, FollowsSymlinksThatStayInside) {
+  EXPECT_EQ(*vfs::read_file(*fs_, "link-in"), "hello");
+  EXPECT_EQ(*vfs::read_file(*fs_, "sub/deep/up"), "bee");
+  EXPECT_EQ(*vfs::read_file(*fs_, "sub/parent/a.txt"), "hello");
+  EXPECT_EQ(vfs::stat(*fs_, "link-in")->size, 5);
+}
+
+TEST_P(DirFSTest, RefusesEveryEscape) {
+  for (const char* name : {"abs-out", "rel-out", "dotdot-out", "sub/parent/rel-out"}) {
+    auto f = fs_->open(name);
+    ASSERT_FALSE(f.ok()) << name << " escaped the root";
+    EXPECT_TRUE(f.error().is(errc::escapes_root)) << name << ": " << f.error().message();
+    EXPECT_TRUE(f.error().is(errc::permission)) << name;
+    EXPECT_EQ(f.error().path(), name);
+    EXPECT_FALSE(vfs::stat(*fs_, name).ok()) << name;
+    EXPECT_FALSE(vfs::read_file(*fs_, name).ok()) << name;
+    EXPECT_FALSE(vfs::read_dir(*fs_, name).ok()) << name;
+  }
+  auto sub = vfs::sub(fs_, "sub");
+  ASSERT_TRUE(sub.ok());
+  auto up = (*sub)->open("parent/a.txt");  // the sub's parent is outside the sub
+  ASSERT_FALSE(up.ok());
+  EXPECT_TRUE(up.error().is(errc::escapes_root));
+  EXPECT_TRUE((*sub)->open("../a.txt").error().is(errc::invalid));
+}
+
+TEST_P(DirFSTest, SymlinkLoopIsAnErrorNotAHang) {
+  auto f = fs_->open("loop");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.error().code(), std::errc::too_many_symbolic_link_levels);
+}
+
+TEST_P(DirFSTest, InvalidNamesNeverReachTheKernel) {
+  const std::string nul("a.txt\0x", 7);
+  for (const std::string& bad :
+       {std::string(""), std::string("/etc/passwd"), std::string(".."), std::string("sub/../a.txt"),
+        std::string("sub//b.txt"), std::string("sub/"), nul}) {
+    EXPECT_TRUE(fs_->open(bad).error().is(errc::invalid)) << bad;
+    EXPECT_TRUE(vfs::stat(*fs_, bad).error().is(errc::invalid)) << bad;
+    EXPECT_TRUE(vfs::read_dir(*fs_, bad).error().is(errc::invalid)) << bad;
+    EXPECT_TRUE(vfs::read_file(*fs_, bad).error().is(errc::invalid)) << bad;
+    EXPECT_TRUE(vfs::sub(fs_, bad).error().is(errc::invalid)) << bad;
+  }
+  auto huge = fs_->open(std::string(64 * 1024, 'n'));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().code(), std::errc::filename_too_long);
+}
+
+TEST_P(DirFSTest, WrongKindOfFileGivesItsError) {
+  auto dir = fs_->open("sub");
+  ASSERT_TRUE(dir.ok());
+  char buf[16];
+  EXPECT_EQ((*dir)->read(buf).error().code(), std::errc::is_a_directory);
+  auto file = fs_->open("a.txt");
+  auto* rd = dynamic_cast<vfs::ReadDirFile*>(file->get());
+  ASSERT_NE(rd, nullptr);  // one class for both, as the kernel decides
+  EXPECT_EQ(rd->read_dir(-1).error().code(), std::errc::not_a_directory);
+  EXPECT_EQ(vfs::read_dir(*fs_, "a.txt").error().code(), std::errc::not_a_directory);
+  EXPECT_TRUE(fs_->open("nope").error().is(errc::not_exist));
+  EXPECT_EQ(fs_->open("a.txt/x").error().code(), std::errc::not_a_directory);
+}
+
+TEST_P(DirFSTest, ClosedFileSaysClosed) {
+  auto f = fs_->open("a.txt");
+  ASSERT_TRUE((*f)->close().ok());
+  char buf[4];
+  EXPECT_TRUE((*f)->read(buf).error().is(errc::closed));
+  EXPECT_TRUE((*f)->stat().error().is(errc::closed));
+  EXPECT_TRUE((*f)->close().error().is(errc::closed));
+  EXPECT_TRUE(dynamic_cast<vfs::ReaderAt*>(f->get())->read_at(buf, 0).error().is(errc::closed));
+  EXPECT_TRUE(
+      dynamic_cast<vfs::Seeker*>(f->get())->seek(0, vfs::Whence::begin).error().is(errc::closed));
+}
+
+TEST_P(DirFSTest, ReadDirInChunks) {
+  for (int i = 0; i < 300; ++i) dir_.write("many/f" + std::to_string(i), "");
+  auto f = fs_->open("many");
+  auto* dir = dynamic_cast<vfs::ReadDirFile*>(f->get());
+  std::size_t total = 0;
+  for (;;) {
+    auto chunk = dir->read_dir(7);
+    ASSERT_TRUE(chunk.ok());
+    if (chunk->empty()) break;
+    EXPECT_LE(chunk->size(), 7u);
+    total += chunk->size();
+  }
+  EXPECT_EQ(total, 300u);
+  EXPECT_TRUE(dir->read_dir(-1)->empty());
+}
+
+TEST_P(DirFSTest, ReadAtAndSeek) {
+  dir_.write("digits", "0123456789");
+  auto f = fs_->open("digits");
+  auto* at = dynamic_cast<vfs::ReaderAt*>(f->get());
+  auto* sk = dynamic_cast<vfs::Seeker*>(f->get());
+  ASSERT_TRUE(at && sk);
+  char buf[4];
+  EXPECT_EQ(std::string(buf, *at->read_at(buf, 8)), "89");
+  EXPECT_EQ(*sk->seek(-4, vfs::Whence::end), 6);
+  EXPECT_EQ(std::string(buf, *(*f)->read(buf)), "6789");
+  EXPECT_TRUE(at->read_at(buf, -1).error().is(errc::invalid));
+  EXPECT_TRUE(sk->seek(-100, vfs::Whence::begin).error().is(errc::invalid));
+}
+
+INSTANTIATE_TEST_SUITE_P(Resolution, DirFSTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "fallback" : "openat2"; });
+
+TEST(DirFS, HundredThousandOpensLeakNoDescriptor) {
+  vfs_test::TempDir dir;
+  dir.write("f", "x");
+  dir.write("d/g", "y");
+  auto fs = vfs::DirFS::make(dir.path());
+  const int before = open_fd_count();
+  for (int i = 0; i < 100000; ++i) {
+    switch (i % 5) {
+      case 0:
+        (void)fs.value()->open("f");
+        break;  // closed by the destructor
+      case 1:
+        (void)(*fs.value()->open("f"))->close();
+        break;
+      case 2:
+        (void)vfs::read_dir(**fs, "d");
+        break;
+      case 3:
+        (void)vfs::stat(**fs, "d/g");
+        break;
+      case 4:
+        (void)fs.value()->open("missing");
+        break;
+    }
+  }
+  EXPECT_EQ(open_fd_count(), before);
+}
+
+TEST(DirFS, MissingRootFails) {
+  auto fs = vfs::DirFS::make("/nonexistent/vfs-root");
+  ASSERT_FALSE(fs.ok());
+  EXPECT_TRUE(fs.error().is(errc::not_exist));
+  EXPECT_EQ(fs.error().path(), "/nonexistent/vfs-root");
+}
+
+TEST(DirFS, FifoOpensWithoutWaitingForAWriter) {
+  vfs_test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  auto fs = vfs::DirFS::make(dir.path());
+  auto f = fs.value()->open("fifo");  // would block forever without O_NONBLOCK
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE((*f)->stat()->mode.type() == vfs::FileMode(vfs::FileMode::named_pipe));
+}
+
+// Root ignores file permissions, so the check runs in a child that drops to
+// "nobody"; a non-root run checks directly.
+TEST(DirFS, PermissionDeniedIsPermission) {
+  vfs_test::TempDir dir;
+  dir.write("locked/f", "x");
+  dir.write("secret", "x");
+  ::chmod((dir / "secret").c_str(), 0);
+  ::chmod((dir / "locked").c_str(), 0);
+  ::chmod(dir.path().c_str(), 0755);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(10);
+    auto fs = vfs::DirFS::make(dir.path());
+    if (!fs) ::_exit(11);
+    if (!(*fs)->open("secret").error().is(errc::permission)) ::_exit(12);
+    if (!vfs::read_file(**fs, "secret").error().is(errc::permission)) ::_exit(13);
+    if (!vfs::read_dir(**fs, "locked").error().is(errc::permission)) ::_exit(14);
+    if (!vfs::stat(**fs, "locked/f").error().is(errc::permission)) ::_exit(15);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 11) GTEST_SKIP() << "the temp dir is not reachable as nobody";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "failed check " << WEXITSTATUS(status);
+}
+
+}  // namespace
