@@ -1,14 +1,14 @@
 // Our side of bench/run: one benchmark per contender, each named as its Go
-// peer in go/main.go. bench/run passes the data (--tree, --map_files,
-// --file_size) so both sides work on the same files, and reads the JSON
+// peer in go/main.go. bench/run passes the data (--tree, --map_files, ...;
+// see common.h) so both sides work on the same files, and reads the JSON
 // output. Benchmarks time real (wall) time: that is what the peers' numbers
-// are, and a walk spends most of it in the kernel.
+// are, and a walk spends most of it in the kernel. The runtime rows are in
+// runtime_bench.cc.
 //
 // Adding a row: a function here, its registration in register_all(), the
 // same-named function in go/main.go, and a line in bench/run's ROWS.
 #include <benchmark/benchmark.h>
 
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -16,15 +16,13 @@
 #include <thread>
 #include <vector>
 
+#include "common.h"
+#include "runtime_bench.h"
 #include "vfs/vfs.h"
 
 namespace {
 
-struct Config {
-  std::string tree;        // generated directory tree; its rows are skipped if empty
-  int map_files = 10'000;  // files in the MapFS rows
-  int file_size = 100;     // bytes per MapFS file
-};
+using vfs_bench::Config;
 
 // The callback every walk contender runs: count what is visited, stop at the
 // first error (as the Go peer's callback does).
@@ -93,41 +91,15 @@ void mapfs_open_read_close(benchmark::State& state, const Config& cfg) {
 void register_all(const Config& cfg) {
   if (!cfg.tree.empty()) benchmark::RegisterBenchmark("walk_dir", walk_dir, cfg)->UseRealTime();
   benchmark::RegisterBenchmark("mapfs_open_read_close", mapfs_open_read_close, cfg)->UseRealTime();
-}
-
-// Our flags, taken out of argv before Google Benchmark sees the rest.
-bool parse_flag(std::string_view arg, Config& cfg) {
-  auto value = [&](std::string_view flag) -> std::string_view {
-    return arg.substr(0, flag.size()) == flag ? arg.substr(flag.size()) : std::string_view();
-  };
-  auto to_int = [](std::string_view s, int& out) {
-    return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc() && out > 0;
-  };
-  if (auto v = value("--tree="); !v.empty()) return cfg.tree = v, true;
-  if (auto v = value("--map_files="); !v.empty()) return to_int(v, cfg.map_files);
-  if (auto v = value("--file_size="); !v.empty()) return to_int(v, cfg.file_size);
-  return false;
+  vfs_bench::register_runtime(cfg);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Config cfg;
-  int kept = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg(argv[i]);
-    if (arg.substr(0, 2) == "--" && parse_flag(arg, cfg)) continue;
-    argv[kept++] = argv[i];
-  }
-  argc = kept;
   // A real program (one with the fiber runtime, say) has threads, and so
   // pays for atomic reference counts; a process that never started one gets
   // plain increments from libstdc++ (__libc_single_threaded). Measure the former.
   std::thread([] {}).join();
-  register_all(cfg);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return vfs_bench::bench_main(argc, argv, register_all);
 }

@@ -5,6 +5,9 @@
 //
 //	{"name":"walk_dir","iterations":7,"ns_per_op":1.2e8,"counters":{"entries":105001}}
 //
+// Rows that measure something else than time per op (memory, retention)
+// run once and report counters only (runtime.go).
+//
 // Standard library only: it builds offline.
 package main
 
@@ -25,19 +28,30 @@ type config struct {
 	tree     string
 	mapFiles int
 	fileSize int
+	procs    int     // GOMAXPROCS of the runtime rows
+	fibers   int     // goroutines spawned / parked in the runtime rows
+	blockers int     // goroutines blocked in system calls in the retention rows
+	window   float64 // seconds each retention phase computes for
 }
 
 // A contender: setup builds its data and returns the loop that runs the
 // operation n times, plus counters that check it did the same work as ours;
 // a nil loop means its data was not given (as vfs_bench skips such rows).
+// A contender with once instead of setup runs once and reports counters.
 type contender struct {
 	name  string
 	setup func(cfg config) (loop func(n int) error, counters map[string]float64, err error)
+	once  func(cfg config) (counters map[string]float64, err error)
 }
 
 var contenders = []contender{
-	{"walk_dir", walkDir},
-	{"mapfs_open_read_close", mapFSOpenReadClose},
+	{name: "walk_dir", setup: walkDir},
+	{name: "mapfs_open_read_close", setup: mapFSOpenReadClose},
+	{name: "spawn_join", setup: spawnJoin},
+	{name: "ping_pong", setup: pingPong},
+	{name: "park_memory", once: parkMemory},
+	{name: "handoff_read", once: handoffRead},
+	{name: "handoff_nanosleep", once: handoffNanosleep},
 }
 
 // Row "walk_dir": fs.WalkDir over os.DirFS, counting entries.
@@ -154,6 +168,10 @@ func main() {
 	flag.StringVar(&cfg.tree, "tree", "", "generated directory tree (walk rows)")
 	flag.IntVar(&cfg.mapFiles, "map_files", 10000, "files in the MapFS rows")
 	flag.IntVar(&cfg.fileSize, "file_size", 100, "bytes per MapFS file")
+	flag.IntVar(&cfg.procs, "procs", 2, "GOMAXPROCS of the runtime rows")
+	flag.IntVar(&cfg.fibers, "fibers", 1000000, "goroutines of the spawn and memory rows")
+	flag.IntVar(&cfg.blockers, "blockers", 64, "blocked goroutines of the retention rows")
+	flag.Float64Var(&cfg.window, "window", 0.5, "seconds per retention phase")
 	minTime := flag.Float64("min_time", 0.5, "seconds each measurement runs at least")
 	filter := flag.String("filter", ".", "regexp of the contenders to run")
 	flag.Parse()
@@ -163,6 +181,15 @@ func main() {
 	}
 	for _, c := range contenders {
 		if !re.MatchString(c.name) {
+			continue
+		}
+		if c.once != nil {
+			counters, err := c.once(cfg)
+			if err != nil {
+				fail(fmt.Errorf("%s: %w", c.name, err))
+			}
+			line, _ := json.Marshal(result{c.name, 1, 0, counters})
+			fmt.Println(string(line))
 			continue
 		}
 		loop, counters, err := c.setup(cfg)
