@@ -18,6 +18,8 @@
 
 #include "common.h"
 #include "runtime_bench.h"
+#include "vfs/parallel_walk.h"
+#include "vfs/runtime.h"
 #include "vfs/vfs.h"
 
 namespace {
@@ -35,19 +37,38 @@ vfs::WalkDirFunc counting(std::int64_t& entries) {
   };
 }
 
-// Row "walk_dir": vs fs.WalkDir(os.DirFS(tree), ".", count) and `find tree`.
-void walk_dir(benchmark::State& state, const Config& cfg) {
+// Walks cfg.tree once per iteration with `walk` (walk_dir or walk_dir_parallel).
+template <class Walk>
+void time_walks(benchmark::State& state, const Config& cfg, Walk walk) {
   auto fs = vfs::DirFS::make(cfg.tree);
   if (!fs) return state.SkipWithError(fs.error().message().c_str());
   std::int64_t entries = 0;
   const vfs::WalkDirFunc fn = counting(entries);
   for (auto _ : state) {
     entries = 0;
-    if (auto st = vfs::walk_dir(**fs, ".", fn); !st) {
-      return state.SkipWithError(st.error().message().c_str());
-    }
+    if (auto st = walk(**fs, fn); !st) return state.SkipWithError(st.error().message().c_str());
   }
   state.counters["entries"] = static_cast<double>(entries);
+}
+
+// Row "walk_dir": vs fs.WalkDir(os.DirFS(tree), ".", count) and `find tree`.
+void walk_dir(benchmark::State& state, const Config& cfg) {
+  time_walks(state, cfg,
+             [](vfs::FS& fs, const vfs::WalkDirFunc& fn) { return vfs::walk_dir(fs, ".", fn); });
+}
+
+// Row "walk_dir_parallel": the same walk with directory reads run ahead on
+// the fibers of a runtime with cfg.procs Ps, vs the sequential walk_dir.
+void walk_dir_parallel(benchmark::State& state, const Config& cfg) {
+  vfs::runtime::Config config;
+  config.procs = cfg.procs;
+  vfs::runtime::run(
+      [&] {
+        time_walks(state, cfg, [](vfs::FS& fs, const vfs::WalkDirFunc& fn) {
+          return vfs::walk_dir_parallel(fs, ".", fn);
+        });
+      },
+      config);
 }
 
 // The MapFS rows' names: file i is "dDD/fIIIII.txt" with DD = i % 100, as in go/main.go.
@@ -89,7 +110,10 @@ void mapfs_open_read_close(benchmark::State& state, const Config& cfg) {
 }
 
 void register_all(const Config& cfg) {
-  if (!cfg.tree.empty()) benchmark::RegisterBenchmark("walk_dir", walk_dir, cfg)->UseRealTime();
+  if (!cfg.tree.empty()) {
+    benchmark::RegisterBenchmark("walk_dir", walk_dir, cfg)->UseRealTime();
+    benchmark::RegisterBenchmark("walk_dir_parallel", walk_dir_parallel, cfg)->UseRealTime();
+  }
   benchmark::RegisterBenchmark("mapfs_open_read_close", mapfs_open_read_close, cfg)->UseRealTime();
   vfs_bench::register_runtime(cfg);
 }
