@@ -6,10 +6,10 @@
 // lexical order within a directory), with the same arguments, the same
 // second call for an unreadable directory, and the same meaning of
 // skip_dir / skip_all / errors. Only the reading of directories is parallel:
-// as soon as the walk has a directory's entries, `readers` fibers start
-// reading its subdirectories, so that each is usually listed by the time the
-// walk reaches it. A directory the callback skips may already have been
-// read: a wasted read, never a visit.
+// `readers` fibers crawl the tree ahead of the walk (each directory a reader
+// lists queues its subdirectories), so that a directory is usually listed by
+// the time the walk reaches it. A directory the callback skips, or a subtree
+// below it, may already have been read: wasted reads, never visits.
 //
 // Called on a fiber of a running runtime (or any thread while one runs), the
 // readers are fibers of that runtime; with no runtime running, it is
@@ -26,9 +26,11 @@ namespace vfs {
 struct ParallelWalkOptions {
   // Fibers reading directories; 0: twice the runtime's P count.
   int readers = 0;
-  // Directories read ahead and not yet visited, at most: bounds the memory
-  // held by listings the walk has not reached.
-  std::size_t max_ahead = 1024;
+  // Directories queued or read ahead and not yet visited, at most: bounds
+  // the memory held by listings the walk has not reached (a listing of n
+  // entries holds about 100 n bytes). Past it, the walk reads a directory
+  // itself when it gets there.
+  std::size_t max_ahead = 4096;
 };
 
 Status walk_dir_parallel(FS& fs, std::string_view root, const WalkDirFunc& fn,
