@@ -57,4 +57,18 @@ constexpr bool kTsan =
     false;
 #endif
 
+// True when built with AddressSanitizer (a parked fiber costs ~30 KB there).
+constexpr bool kAsan =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    true;
+#else
+    false;
+#endif
+#else
+    false;
+#endif
+
 }  // namespace vfs::runtime::testing
