@@ -289,3 +289,28 @@ TEST(RuntimeSched, HundredThousandParkedFibers) {
       {.procs = 2});
   EXPECT_EQ(resumed.load(), n);
 }
+
+namespace {
+int recurse(int depth) {
+  volatile char pad[1024];
+  pad[0] = static_cast<char>(depth);
+  return depth > 1'000'000 ? pad[0] : recurse(depth + 1) + pad[0];
+}
+}  // namespace
+
+// A fiber running off its stack hits the guard page and the crash names it
+// (under ASan/TSan their own stack-overflow report is what shows).
+TEST(RuntimeSchedDeathTest, StackOverflowNamesTheFiber) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(rt::run([] {
+                 rt::WaitGroup wg;
+                 wg.add(1);
+                 rt::go([&] {
+                   recurse(0);
+                   wg.done();
+                 });
+                 wg.wait();
+               }),
+               rt::testing::kAsan || rt::testing::kTsan ? "overflowed its stack|stack-overflow|SEGV"
+                                                        : "fiber [0-9]+ overflowed its stack");
+}

@@ -159,7 +159,14 @@ bool ChanBase::recv_erased(void* dst) {
   lock_.lock();
   Sudog* woken = nullptr;
   bool ok = false;
-  if (ChanOps::try_recv(*this, dst, &ok, &woken)) {
+  bool done;
+  try {
+    done = ChanOps::try_recv(*this, dst, &ok, &woken);
+  } catch (...) {  // T's move threw
+    lock_.unlock();
+    throw;
+  }
+  if (done) {
     lock_.unlock();
     if (woken) wake(woken->w);
     return ok;

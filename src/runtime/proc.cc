@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/overflow.h"
 #include "runtime/runq.h"
 #include "runtime/sched.h"
 #include "vfs/runtime/lock_os_thread.h"
@@ -129,10 +130,12 @@ void schedule_loop(Sched& s, M* m);
 
 void mstart(Sched* s, M* m) {
   tls_m = m;
+  void* altstack = add_signal_stack();
   m->tsan_fiber = tsan_current_fiber();
   acquirep(m, std::exchange(m->nextp, nullptr));
   schedule_loop(*s, m);
   tls_m = nullptr;
+  drop_signal_stack(altstack);
 }
 
 void report_thread_limit(int limit) noexcept {
@@ -779,6 +782,8 @@ void run_main(Task* main, const Config& config) {
   G* g = new_g(*s, owned.release());
   g->is_main = true;
   tls_m = m0;
+  install_overflow_handler();
+  void* altstack = add_signal_stack();
   runqput(*s, m0->p, g, true);
   s->sysmon = std::thread([&sched = *s] {
     tls_clean_runtime_thread = true;
@@ -788,6 +793,7 @@ void run_main(Task* main, const Config& config) {
   schedule_loop(*s, m0);
   if (m0->dead) wait_for_shutdown(*s, m0);
   tls_m = nullptr;
+  drop_signal_stack(altstack);
   teardown(*s);
   std::exception_ptr error = s->main_error;
   the_sched.store(nullptr);
