@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 namespace vfs::runtime::testing {
 
 // A hang guard: aborts the test binary with a message if the scope lasts
@@ -40,6 +42,25 @@ class HangGuard {
   std::condition_variable cv_;
   bool done_ = false;
   std::thread thread_;
+};
+
+// A pipe, closed on scope exit (an end set to -1 is not closed).
+struct Pipe {
+  int r = -1, w = -1;
+  Pipe() {
+    int fds[2];
+    if (::pipe(fds) != 0) std::abort();
+    r = fds[0];
+    w = fds[1];
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  ~Pipe() {
+    if (r >= 0) ::close(r);
+    if (w >= 0) ::close(w);
+  }
+  // Writes one byte; false if the write failed.
+  bool put(char c) const { return ::write(w, &c, 1) == 1; }
 };
 
 // True when built with ThreadSanitizer, whose per-fiber state makes a
