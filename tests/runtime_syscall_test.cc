@@ -198,3 +198,19 @@ TEST(RuntimeSyscall, ThreadLimitIsAnErrorNotACrash) {
   EXPECT_GE(seen.thread_limit_hits, 1u);
   EXPECT_LE(seen.threads, 3);
 }
+
+// A syscall() body runs without a P: parking there is a bug, reported
+// plainly instead of losing the fiber; yield() there just yields the thread.
+TEST(RuntimeSyscallDeathTest, ParkingInsideSyscallIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(rt::run([] {
+                 rt::syscall([] {
+                   rt::yield();  // harmless
+                   rt::WaitGroup wg;
+                   wg.add(1);
+                   wg.wait();  // would park
+                   return 0;
+                 });
+               }),
+               "parked inside runtime::syscall");
+}

@@ -758,6 +758,8 @@ void ready(G* g) noexcept {
 
 void park(void (*unlock)(void*), void* arg) noexcept {
   G* g = current_g();
+  // Inside syscall() the fiber holds no P: parking there would lose it.
+  if (g->syscall_depth > 0) fatal("a fiber parked inside runtime::syscall()");
   SwitchRequest req{SwitchRequest::kPark, unlock, arg};
   switch_to_g0(g, req);
 }
@@ -955,7 +957,7 @@ LockedSpawn set_locked_spawn_policy(LockedSpawn policy) noexcept {
 
 void yield() noexcept {
   detail::G* g = detail::current_g();
-  if (!g) {
+  if (!g || g->syscall_depth > 0) {  // inside syscall(): no P to yield
     std::this_thread::yield();
     return;
   }
