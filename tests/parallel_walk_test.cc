@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "test_util.h"
 #include "vfs/parallel_walk.h"
@@ -147,6 +148,15 @@ TEST(ParallelWalk, CallbackNeverRunsConcurrently) {
     EXPECT_TRUE(st.ok());
     EXPECT_EQ(max_inside, 1);
     EXPECT_EQ(visits, 1u + 7 + 100 + 1000);
+  });
+}
+
+TEST(ParallelWalk, FromAPlainThreadWhileARuntimeRuns) {
+  auto fs = make_tree(30, 4);
+  in_runtime(2, [&] {
+    // The thread is not a fiber, but the runtime's fibers read for it.
+    std::thread t([&] { expect_same_walk(fs, proceed); });
+    t.join();
   });
 }
 

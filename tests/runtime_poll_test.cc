@@ -12,25 +12,7 @@
 
 namespace rt = vfs::runtime;
 using rt::testing::HangGuard;
-
-namespace {
-
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    r = fds[0];
-    w = fds[1];
-  }
-  Pipe(const Pipe&) = delete;
-  ~Pipe() {
-    ::close(r);
-    ::close(w);
-  }
-};
-
-}  // namespace
+using rt::testing::Pipe;
 
 // With one P, a fiber waiting on an empty pipe does not hold the thread: the
 // writer fiber runs on the same thread, and no thread is created for it.

@@ -11,7 +11,9 @@
 #include "runtime_test_util.h"
 #include "vfs/runtime/mutex.h"
 #include "vfs/runtime/scheduler.h"
+#include "vfs/runtime/select.h"
 #include "vfs/runtime/sleep.h"
+#include "vfs/runtime/timer.h"
 #include "vfs/runtime/wait_group.h"
 
 namespace rt = vfs::runtime;
@@ -207,3 +209,63 @@ TEST(RuntimeSync, SleepOnAPlainThreadSleeps) {
   rt::sleep_for(5ms);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 5ms);
 }
+
+TEST(RuntimeTimer, FiresOnceOnItsChannel) {
+  HangGuard guard("timer");
+  rt::run([] {
+    const auto start = std::chrono::steady_clock::now();
+    rt::Timer t(10ms);
+    auto fired = t.channel().recv();
+    ASSERT_TRUE(fired.has_value());
+    EXPECT_GE(*fired - start, 10ms);
+    EXPECT_FALSE(t.stop());  // already fired
+  });
+}
+
+TEST(RuntimeTimer, TimesOutASelect) {
+  HangGuard guard("timeout");
+  rt::run([] {
+    rt::Channel<int> never;
+    rt::Timer timeout(5ms);
+    std::optional<int> v;
+    std::optional<rt::Timer::TimePoint> t;
+    EXPECT_EQ(rt::select({rt::on_recv(never, v), rt::on_recv(timeout.channel(), t)}), 1);
+    EXPECT_TRUE(t.has_value());
+  });
+}
+
+TEST(RuntimeTimer, StopPreventsFiringAndResetRestarts) {
+  HangGuard guard("stop/reset");
+  rt::run([] {
+    rt::Timer t(5ms);
+    EXPECT_TRUE(t.stop());
+    EXPECT_FALSE(t.stop());
+    rt::sleep_for(20ms);
+    std::optional<rt::Timer::TimePoint> got;
+    EXPECT_EQ(rt::try_select({rt::on_recv(t.channel(), got)}), -1);  // never fired
+    t.reset(1ms);
+    EXPECT_TRUE(t.channel().recv().has_value());
+  });
+}
+
+TEST(RuntimeTimer, ManyTimersDestroyedBeforeFiring) {
+  HangGuard guard("timer churn");
+  rt::run(
+      [] {
+        rt::WaitGroup wg;
+        wg.add(100);
+        for (int i = 0; i < 100; ++i) {
+          rt::go([&wg, i] {
+            for (int j = 0; j < 20; ++j) {
+              rt::Timer t(std::chrono::microseconds(50 * ((i + j) % 7)));
+              if (j % 2) t.channel().recv();
+            }
+            wg.done();
+          });
+        }
+        wg.wait();
+      },
+      {.procs = 2});
+}
+
+TEST(RuntimeTimer, NeedsARuntime) { EXPECT_THROW(rt::Timer t(1ms), std::logic_error); }

@@ -17,23 +17,9 @@
 
 namespace rt = vfs::runtime;
 using rt::testing::HangGuard;
+using rt::testing::Pipe;
 
 namespace {
-
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    r = fds[0];
-    w = fds[1];
-  }
-  ~Pipe() {
-    ::close(r);
-    ::close(w);
-  }
-  void put(char c) const { EXPECT_EQ(::write(w, &c, 1), 1); }
-};
 
 // Reads one byte from `fd` the way the named variant does.
 enum class Via { kSyscall, kSyscallBlocking, kSysRead };
@@ -77,7 +63,7 @@ void blocked_reader_does_not_stop_writer(Via via) {
           // With one P, running here while `reading` means the reader is
           // in read() and its P was handed to this thread.
           while (!reading.load()) rt::yield();
-          pipe.put('x');
+          EXPECT_TRUE(pipe.put('x'));
           wg.done();
         });
         wg.wait();
@@ -112,7 +98,7 @@ TEST(RuntimeSyscall, LongBlockingCallDoesNotStallComputeFiber) {
   std::uint64_t retakes = 0;
   std::thread writer([&] {
     while (!computed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    pipe.put('y');
+    EXPECT_TRUE(pipe.put('y'));
   });
   rt::run(
       [&] {
@@ -150,10 +136,10 @@ TEST(RuntimeSyscall, ErrnoIsCapturedOnTheCallingThread) {
 
 TEST(RuntimeSyscall, WithoutARuntimeCallsStraightThrough) {
   Pipe pipe;
-  pipe.put('z');
+  EXPECT_TRUE(pipe.put('z'));
   EXPECT_FALSE(rt::on_fiber());
   EXPECT_EQ(read_byte(pipe.r, Via::kSysRead), 'z');
-  pipe.put('w');
+  EXPECT_TRUE(pipe.put('w'));
   EXPECT_EQ(read_byte(pipe.r, Via::kSyscall), 'w');
   const vfs::sys::Ret r = vfs::sys::read(-1, nullptr, 0);
   EXPECT_EQ(r.err, EBADF);
@@ -180,7 +166,7 @@ TEST(RuntimeSyscall, ThreadLimitIsAnErrorNotACrash) {
   std::atomic<bool> limit_hit{false};
   std::thread writer([&] {
     while (!limit_hit.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    for (const Pipe& p : pipes) p.put('q');
+    for (const Pipe& p : pipes) EXPECT_TRUE(p.put('q'));
   });
   rt::run(
       [&] {
@@ -211,4 +197,20 @@ TEST(RuntimeSyscall, ThreadLimitIsAnErrorNotACrash) {
   EXPECT_EQ(done.load(), kReaders);
   EXPECT_GE(seen.thread_limit_hits, 1u);
   EXPECT_LE(seen.threads, 3);
+}
+
+// A syscall() body runs without a P: parking there is a bug, reported
+// plainly instead of losing the fiber; yield() there just yields the thread.
+TEST(RuntimeSyscallDeathTest, ParkingInsideSyscallIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(rt::run([] {
+                 rt::syscall([] {
+                   rt::yield();  // harmless
+                   rt::WaitGroup wg;
+                   wg.add(1);
+                   wg.wait();  // would park
+                   return 0;
+                 });
+               }),
+               "parked inside runtime::syscall");
 }

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 namespace vfs::runtime::testing {
 
 // A hang guard: aborts the test binary with a message if the scope lasts
@@ -42,6 +44,25 @@ class HangGuard {
   std::thread thread_;
 };
 
+// A pipe, closed on scope exit (an end set to -1 is not closed).
+struct Pipe {
+  int r = -1, w = -1;
+  Pipe() {
+    int fds[2];
+    if (::pipe(fds) != 0) std::abort();
+    r = fds[0];
+    w = fds[1];
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  ~Pipe() {
+    if (r >= 0) ::close(r);
+    if (w >= 0) ::close(w);
+  }
+  // Writes one byte; false if the write failed.
+  bool put(char c) const { return ::write(w, &c, 1) == 1; }
+};
+
 // True when built with ThreadSanitizer, whose per-fiber state makes a
 // fiber cost far more (some tests use smaller counts there).
 constexpr bool kTsan =
@@ -49,6 +70,20 @@ constexpr bool kTsan =
     true;
 #elif defined(__has_feature)
 #if __has_feature(thread_sanitizer)
+    true;
+#else
+    false;
+#endif
+#else
+    false;
+#endif
+
+// True when built with AddressSanitizer (a parked fiber costs ~30 KB there).
+constexpr bool kAsan =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
     true;
 #else
     false;

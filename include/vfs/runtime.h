@@ -12,4 +12,5 @@
 #include "vfs/runtime/sleep.h"
 #include "vfs/runtime/stats.h"
 #include "vfs/runtime/syscall.h"
+#include "vfs/runtime/timer.h"
 #include "vfs/runtime/wait_group.h"

@@ -129,48 +129,55 @@ struct ChanOps {
   }
 
   static SudogList& queue(ChanBase& c, bool send) noexcept { return send ? c.sendq_ : c.recvq_; }
+
+  // Lock held: runs a try_* step, releasing the lock if T's move throws.
+  template <class F>
+  static bool attempt(ChanBase& c, F step) {
+    try {
+      return step();
+    } catch (...) {
+      c.lock_.unlock();
+      throw;
+    }
+  }
+
+  // Lock held: queues the caller on q and parks until a partner or close()
+  // takes it (the lock is released once parked). True if the operation
+  // happened, false if the channel was closed.
+  static bool park_on(ChanBase& c, SudogList& q, void* elem) {
+    Waiter w;
+    Sudog me;
+    me.w = &w;
+    me.elem = elem;
+    enqueue(q, &me);
+    wait(w, unlock_lock, &c.lock_);
+    return me.success;
+  }
 };
 
 void ChanBase::send_erased(void* src) {
   lock_.lock();
   Sudog* woken = nullptr;
-  bool done;
-  try {
-    done = ChanOps::try_send(*this, src, &woken);
-  } catch (...) {
-    lock_.unlock();
-    throw;
-  }
-  if (done) {
+  if (ChanOps::attempt(*this, [&] { return ChanOps::try_send(*this, src, &woken); })) {
     lock_.unlock();
     if (woken) wake(woken->w);
     return;
   }
-  Waiter w;
-  Sudog me;
-  me.w = &w;
-  me.elem = src;
-  ChanOps::enqueue(sendq_, &me);
-  wait(w, unlock_lock, &lock_);
-  if (!me.success) throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
+  if (!ChanOps::park_on(*this, sendq_, src)) {
+    throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
+  }
 }
 
 bool ChanBase::recv_erased(void* dst) {
   lock_.lock();
   Sudog* woken = nullptr;
   bool ok = false;
-  if (ChanOps::try_recv(*this, dst, &ok, &woken)) {
+  if (ChanOps::attempt(*this, [&] { return ChanOps::try_recv(*this, dst, &ok, &woken); })) {
     lock_.unlock();
     if (woken) wake(woken->w);
     return ok;
   }
-  Waiter w;
-  Sudog me;
-  me.w = &w;
-  me.elem = dst;
-  ChanOps::enqueue(recvq_, &me);
-  wait(w, unlock_lock, &lock_);
-  return me.success;
+  return ChanOps::park_on(*this, recvq_, dst);
 }
 
 void ChanBase::close() {

@@ -87,6 +87,7 @@ struct P {
   std::atomic<std::uint32_t> tail{0};
   std::array<std::atomic<G*>, kLocalQueueSize> runq{};
   std::atomic<G*> runnext{nullptr};
+  std::vector<G*> gfree;  // exited Gs, for reuse (Go's gFree); owner only
 
   // sysmon's private record of the last tick it saw (Go's sysmontick).
   std::uint32_t seen_switches = 0;
@@ -143,7 +144,9 @@ struct Sched {
   std::exception_ptr main_error;
 
   std::mutex allgs_lock;
-  G* allgs = nullptr;
+  G* allgs = nullptr;  // every G, including those on the free lists
+  Lock gfree_lock;
+  std::vector<G*> gfree;  // overflow of the Ps' free lists
 
   StackPool stacks;
   Timers timers;

@@ -19,17 +19,24 @@ class Timers {
  public:
   Lock& mu() noexcept { return mu_; }
 
+  using Fire = void (*)(void* arg) noexcept;
+
   // Caller holds mu(). Schedules wake(w) at `when` (nanotime); returns true
   // if this is now the earliest deadline.
   bool add_locked(std::int64_t when, Waiter* w);
 
-  // Removes w's timer if still pending. Caller holds mu().
-  bool remove_locked(const Waiter* w) noexcept;
+  // Caller holds mu(). Schedules fire(arg) at `when`; fire runs with mu()
+  // held (so remove_locked() is final) on whichever thread runs timers, and
+  // must not block.
+  bool add_locked(std::int64_t when, Fire fire, void* arg);
+
+  // Removes arg's timer if still pending. Caller holds mu().
+  bool remove_locked(const void* arg) noexcept;
 
   // The earliest deadline, 0 if none. Lock-free.
   std::int64_t next() const noexcept { return next_.load(std::memory_order_acquire); }
 
-  // Wakes every waiter whose deadline is <= now. Returns how many.
+  // Fires every timer whose deadline is <= now. Returns how many.
   int run_expired(std::int64_t now) noexcept;
 
   std::size_t size() noexcept;
@@ -38,7 +45,8 @@ class Timers {
   struct Entry {
     std::int64_t when;
     std::uint64_t seq;  // FIFO among equal deadlines
-    Waiter* w;
+    Fire fire;
+    void* arg;
   };
   void publish_next() noexcept;
 
