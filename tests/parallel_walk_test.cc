@@ -113,19 +113,8 @@ TEST(ParallelWalk, SkipsAndErrorsAsWalkDir) {
   });
 }
 
-// A directory that cannot be read: the second call, as in walk_dir.
-class UnreadableDirFS final : public vfs::ReadDirFS {
- public:
-  vfs::Result<vfs::FilePtr> open(std::string_view n) override { return inner_.open(n); }
-  vfs::Result<std::vector<vfs::DirEntry>> read_dir(std::string_view n) override {
-    if (n == "a/bad") return vfs::Error::from_errno("readdir", std::string(n), EACCES);
-    return inner_.read_dir(n);
-  }
-  vfs::MapFS inner_{{"a/bad/hidden", {}}, {"a/next/f", {}}, {"b/c", {}}};
-};
-
 TEST(ParallelWalk, UnreadableDirectoryGetsTheSecondCall) {
-  UnreadableDirFS fs;
+  vfs_test::UnreadableDirFS fs;
   in_runtime(2, [&] { expect_same_walk(fs, proceed); });
 }
 

@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "vfs/fs.h"
+#include "vfs/map_fs.h"
+#include "vfs/read_dir.h"
 
 namespace vfs_test {
 
@@ -74,6 +75,20 @@ class OpenOnlyFS final : public vfs::FS {
 
  private:
   vfs::FS& inner_;
+};
+
+// A tree whose directory "a/bad" cannot be read (EACCES): the walk's
+// second call for it, and its siblings after it.
+class UnreadableDirFS final : public vfs::ReadDirFS {
+ public:
+  vfs::Result<vfs::FilePtr> open(std::string_view n) override { return inner_.open(n); }
+  vfs::Result<std::vector<vfs::DirEntry>> read_dir(std::string_view n) override {
+    if (n == "a/bad") return vfs::Error::from_errno("readdir", std::string(n), EACCES);
+    return inner_.read_dir(n);
+  }
+
+ private:
+  vfs::MapFS inner_{{"a/bad/hidden", {}}, {"a/next/f", {}}};
 };
 
 }  // namespace vfs_test

@@ -135,19 +135,8 @@ TEST(WalkDir, MissingRootIsReportedToTheCallback) {
   EXPECT_TRUE(st.error().is(errc::not_exist));
 }
 
-// A directory that cannot be read: Go's second call, with the error.
-class UnreadableDirFS final : public vfs::ReadDirFS {
- public:
-  vfs::Result<vfs::FilePtr> open(std::string_view n) override { return inner_.open(n); }
-  vfs::Result<std::vector<vfs::DirEntry>> read_dir(std::string_view n) override {
-    if (n == "a/bad") return vfs::Error::from_errno("readdir", std::string(n), EACCES);
-    return inner_.read_dir(n);
-  }
-  vfs::MapFS inner_{{"a/bad/hidden", {}}, {"a/next/f", {}}};
-};
-
 TEST(WalkDir, UnreadableDirectoryGetsASecondCallWithTheError) {
-  UnreadableDirFS fs;
+  vfs_test::UnreadableDirFS fs;
   const std::vector<Visit> want = {{".", true, false},      {"a", true, false},
                                    {"a/bad", true, false},  {"a/bad", true, true},
                                    {"a/next", true, false}, {"a/next/f", false, false}};
