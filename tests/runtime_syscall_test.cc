@@ -125,6 +125,45 @@ TEST(RuntimeSyscall, LongBlockingCallDoesNotStallComputeFiber) {
   EXPECT_GE(retakes, 1u);
 }
 
+// Beyond Go: a fiber looping on short blocking calls (10 ms sleeps) would keep
+// its P between sysmon's looks once sysmon has backed off. Once sysmon has had
+// to retake its P, its syscall()s hand the P off at once, so the retakes stay
+// few while the handoffs follow the calls; a short call switches it back.
+TEST(RuntimeSyscall, RepeatedBlockingCallsLearnToHandOffAtOnce) {
+  HangGuard guard("repeated sleeps");
+  constexpr int kSleeps = 20;
+  rt::Stats stats;
+  std::atomic<bool> done{false};
+  std::uint64_t computed = 0;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        rt::go([&] {
+          for (int i = 0; i < kSleeps; ++i) {
+            rt::syscall([] { return ::usleep(5'000); });
+          }
+          for (int i = 0; i < 3; ++i) rt::syscall([] { return ::getppid(); });  // short again
+          done = true;
+          wg.done();
+        });
+        rt::go([&] {
+          while (!done.load()) {  // compute, yielding: it needs the P the sleeper holds
+            ++computed;
+            rt::yield();
+          }
+          wg.done();
+        });
+        wg.wait();
+        stats = rt::stats();
+      },
+      {.procs = 1});
+  EXPECT_GT(computed, 0u);
+  EXPECT_GE(stats.retakes, 1u);             // sysmon had to notice once...
+  EXPECT_LT(stats.retakes, kSleeps / 2u);   // ...but not for every sleep
+  EXPECT_GE(stats.handoffs, kSleeps - 2u);  // the rest handed off at once
+}
+
 TEST(RuntimeSyscall, ErrnoIsCapturedOnTheCallingThread) {
   rt::run([&] {
     const vfs::sys::Ret r = vfs::sys::read(-1, nullptr, 0);

@@ -942,9 +942,35 @@ void spawn(Task* task, const SpawnSite& where) {
 
 // --- syscalls (Go's entersyscall/exitsyscall) --------------------------------
 
+namespace {
+
+// Gives the P away now, for a call expected to block (Go's entersyscallblock).
+void enter_syscall_handing_off(G* g) noexcept {
+  M* m = g->m;
+  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  g->status.store(GStatus::syscall, std::memory_order_relaxed);
+  m->p->in_fiber.store(false, std::memory_order_relaxed);
+  P* p = releasep(m);
+  p->syscalltick.fetch_add(1, std::memory_order_relaxed);
+  handoffp(*sched(), p);
+}
+
+// A call this short is one sysmon would not have retaken: the fiber's calls
+// no longer need an immediate handoff.
+constexpr std::int64_t kShortSyscallNs = 20'000;
+
+}  // namespace
+
 void enter_syscall() noexcept {
   G* g = current_g();
   if (g->syscall_depth++ > 0) return;
+  if (g->handoff_syscalls) {
+    // Its calls block: waiting for sysmon would leave the P idle for a tick
+    // per call (the case Go's sysmon misses once it has backed off).
+    g->handoff_since = nanotime();
+    enter_syscall_handing_off(g);
+    return;
+  }
   M* m = g->m;
   P* p = m->p;
   m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -960,13 +986,7 @@ void enter_syscall() noexcept {
 void enter_syscall_block() noexcept {
   G* g = current_g();
   if (g->syscall_depth++ > 0) return;
-  M* m = g->m;
-  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  g->status.store(GStatus::syscall, std::memory_order_relaxed);
-  m->p->in_fiber.store(false, std::memory_order_relaxed);
-  P* p = releasep(m);
-  p->syscalltick.fetch_add(1, std::memory_order_relaxed);
-  handoffp(*sched(), p);
+  enter_syscall_handing_off(g);
 }
 
 void exit_syscall() noexcept {
@@ -974,6 +994,11 @@ void exit_syscall() noexcept {
   if (--g->syscall_depth > 0) return;
   M* m = g->m;
   Sched& s = *sched();
+  if (g->handoff_since != 0) {
+    if (nanotime() - std::exchange(g->handoff_since, 0) < kShortSyscallNs) {
+      g->handoff_syscalls = false;
+    }
+  }
   // Fast path: our P is still waiting for us.
   if (P* oldp = std::exchange(m->oldp, nullptr)) {
     PStatus expected = PStatus::syscall;
@@ -986,6 +1011,7 @@ void exit_syscall() noexcept {
       g->status.store(GStatus::running, std::memory_order_relaxed);
       return;
     }
+    g->handoff_syscalls = true;  // sysmon had to retake it: hand off at once next time
   }
   // It was taken: any idle P will do.
   if (s.npidle.load() > 0) {

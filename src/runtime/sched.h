@@ -54,6 +54,11 @@ struct G {
   M* lockedm = nullptr;   // lock_os_thread: the only M it may run on
   int lock_count = 0;     // lock_os_thread nesting
   int syscall_depth = 0;  // > 1: a syscall() inside a syscall() (a no-op)
+  // syscall() learns per fiber: once sysmon had to retake its P, its next
+  // calls hand the P off at once (as syscall_blocking), until one returns
+  // within a sysmon tick again. handoff_since: when such a call began.
+  bool handoff_syscalls = false;
+  std::int64_t handoff_since = 0;
 };
 
 // A FIFO of Gs linked through schedlink.

@@ -19,6 +19,12 @@ constexpr int kIdleRoundsBeforeBackoff = 50;      // Go: 50
 constexpr std::int64_t kLongRunNs = 10'000'000;   // Go's forcePreemptNS
 constexpr std::int64_t kSyscallPatienceNs = 10'000'000;
 constexpr std::int64_t kPollIntervalNs = 10'000'000;  // Go: 10 ms
+// While any P is in a system call, sysmon looks at least this often. Go backs
+// off to 10 ms, and then never sees a 10 ms call twice, so a fiber looping on
+// short blocking calls keeps its P forever (Go keeps ~half its compute
+// there). One look a millisecond catches such a fiber within ~2 ms; from
+// then on its syscall() calls hand the P off at once (proc.cc).
+constexpr std::int64_t kSyscallWatchDelayNs = 1'000'000;
 
 // Counts a fiber on p that has run >= 10 ms without a switch (once per run).
 void watch_long_run(Sched& s, P* p, std::int64_t now) noexcept {
@@ -50,8 +56,10 @@ bool should_retake(Sched& s, P* p, std::int64_t now) noexcept {
   return !(runqempty(p) && others_can_run && now - p->seen_syscallwhen < kSyscallPatienceNs);
 }
 
-int retake(Sched& s, std::int64_t now) noexcept {
+// Retakes what should be retaken; sets `in_syscall` if any P is in a call.
+int retake(Sched& s, std::int64_t now, bool& in_syscall) noexcept {
   int taken = 0;
+  in_syscall = false;
   for (auto& owned : s.allp) {
     P* p = owned.get();
     const PStatus status = p->status.load(std::memory_order_acquire);
@@ -66,6 +74,7 @@ int retake(Sched& s, std::int64_t now) noexcept {
       p->seen_in_syscall = false;
       continue;
     }
+    in_syscall = true;
     if (!should_retake(s, p, now)) continue;
     PStatus expected = PStatus::syscall;
     if (p->status.compare_exchange_strong(expected, PStatus::idle, std::memory_order_acq_rel)) {
@@ -174,6 +183,7 @@ void wake_timer_waiter(Sched& s) noexcept {
 void sysmon_main(Sched& s) noexcept {
   std::int64_t delay = kMinDelayNs;
   int idle_rounds = 0;
+  bool in_syscall = false;
   std::int64_t last_trace = s.start_time;
   while (!s.sysmon_stop.load()) {
     if (idle_rounds == 0) {
@@ -181,11 +191,12 @@ void sysmon_main(Sched& s) noexcept {
     } else if (idle_rounds > kIdleRoundsBeforeBackoff) {
       delay = std::min(delay * 2, kMaxDelayNs);
     }
+    if (in_syscall) delay = std::min(delay, kSyscallWatchDelayNs);
     if (s.trace_period_ns) delay = std::min(delay, s.trace_period_ns);
     s.sysmon_note.sleep_until(nanotime() + delay);
     if (s.sysmon_stop.load()) break;
     const std::int64_t now = nanotime();
-    bool busy = retake(s, now) > 0;
+    bool busy = retake(s, now, in_syscall) > 0;
     const std::int64_t next_timer = s.timers.next();
     if (next_timer != 0 && next_timer + kMinDelayNs < now) {
       // An overdue timer: make sure some thread is on its way to it.
