@@ -8,6 +8,7 @@
 // Adding a row: a function here, its registration in register_all(), the
 // same-named function in go/main.go, and a line in bench/run's ROWS.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -37,34 +38,53 @@ vfs::WalkDirFunc counting(std::int64_t& entries) {
   };
 }
 
-// Walks cfg.tree once per iteration with `walk` (walk_dir or walk_dir_parallel).
+// Empties the page, dentry and inode caches (root only), so the next walk
+// reads the disk: what a walk of a tree nobody touched lately costs.
+bool drop_caches() {
+  ::sync();
+  std::FILE* f = std::fopen("/proc/sys/vm/drop_caches", "w");
+  if (!f) return false;
+  const bool ok = std::fputs("3\n", f) >= 0;
+  return std::fclose(f) == 0 && ok;
+}
+
+// Walks cfg.tree once per iteration with `walk` (walk_dir or
+// walk_dir_parallel), from a cold cache if `cold`.
 template <class Walk>
-void time_walks(benchmark::State& state, const Config& cfg, Walk walk) {
+void time_walks(benchmark::State& state, const Config& cfg, bool cold, Walk walk) {
   auto fs = vfs::DirFS::make(cfg.tree);
   if (!fs) return state.SkipWithError(fs.error().message().c_str());
   std::int64_t entries = 0;
   const vfs::WalkDirFunc fn = counting(entries);
   for (auto _ : state) {
+    if (cold) {
+      state.PauseTiming();
+      const bool dropped = drop_caches();
+      state.ResumeTiming();
+      if (!dropped) return state.SkipWithError("cannot write /proc/sys/vm/drop_caches (not root?)");
+    }
     entries = 0;
     if (auto st = walk(**fs, fn); !st) return state.SkipWithError(st.error().message().c_str());
   }
   state.counters["entries"] = static_cast<double>(entries);
 }
 
-// Row "walk_dir": vs fs.WalkDir(os.DirFS(tree), ".", count) and `find tree`.
-void walk_dir(benchmark::State& state, const Config& cfg) {
-  time_walks(state, cfg,
+// Rows "walk_dir" (vs fs.WalkDir(os.DirFS(tree), ".", count) and `find
+// tree`) and "walk_dir_cold" (the same from a cold cache).
+void walk_dir(benchmark::State& state, const Config& cfg, bool cold) {
+  time_walks(state, cfg, cold,
              [](vfs::FS& fs, const vfs::WalkDirFunc& fn) { return vfs::walk_dir(fs, ".", fn); });
 }
 
-// Row "walk_dir_parallel": the same walk with directory reads run ahead on
-// the fibers of a runtime with cfg.procs Ps, vs the sequential walk_dir.
-void walk_dir_parallel(benchmark::State& state, const Config& cfg) {
+// Rows "walk_dir_parallel" and "walk_dir_parallel_cold": the same walk with
+// directory reads run ahead on the fibers of a runtime with cfg.procs Ps,
+// against the sequential walk_dir.
+void walk_dir_parallel(benchmark::State& state, const Config& cfg, bool cold) {
   vfs::runtime::Config config;
   config.procs = cfg.procs;
   vfs::runtime::run(
       [&] {
-        time_walks(state, cfg, [](vfs::FS& fs, const vfs::WalkDirFunc& fn) {
+        time_walks(state, cfg, cold, [](vfs::FS& fs, const vfs::WalkDirFunc& fn) {
           return vfs::walk_dir_parallel(fs, ".", fn);
         });
       },
@@ -111,8 +131,11 @@ void mapfs_open_read_close(benchmark::State& state, const Config& cfg) {
 
 void register_all(const Config& cfg) {
   if (!cfg.tree.empty()) {
-    benchmark::RegisterBenchmark("walk_dir", walk_dir, cfg)->UseRealTime();
-    benchmark::RegisterBenchmark("walk_dir_parallel", walk_dir_parallel, cfg)->UseRealTime();
+    benchmark::RegisterBenchmark("walk_dir", walk_dir, cfg, false)->UseRealTime();
+    benchmark::RegisterBenchmark("walk_dir_parallel", walk_dir_parallel, cfg, false)->UseRealTime();
+    benchmark::RegisterBenchmark("walk_dir_cold", walk_dir, cfg, true)->UseRealTime();
+    benchmark::RegisterBenchmark("walk_dir_parallel_cold", walk_dir_parallel, cfg, true)
+        ->UseRealTime();
   }
   benchmark::RegisterBenchmark("mapfs_open_read_close", mapfs_open_read_close, cfg)->UseRealTime();
   vfs_bench::register_runtime(cfg);

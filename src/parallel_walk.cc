@@ -1,5 +1,6 @@
 #include "vfs/parallel_walk.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -40,7 +41,7 @@ class ReadAheadLister final : public internal::DirLister {
  public:
   ReadAheadLister(FS& fs, const ParallelWalkOptions& options)
       : fs_(fs), max_ahead_(options.max_ahead), jobs_(options.max_ahead) {
-    const int readers = options.readers > 0 ? options.readers : 2 * runtime::procs();
+    const int readers = std::max(options.readers, 1);
     readers_done_.add(readers);
     for (int i = 0; i < readers; ++i) {
       runtime::go([this] {

@@ -24,8 +24,11 @@
 namespace vfs {
 
 struct ParallelWalkOptions {
-  // Fibers reading directories; 0: twice the runtime's P count.
-  int readers = 0;
+  // Fibers reading directories. Reads that wait for the disk overlap, so
+  // more readers than Ps pay off on a cold cache (bench/: 1.6-1.9x faster
+  // than walk_dir with 16 readers and P=2); on a warm cache the work is CPU
+  // in the kernel and the crawl's coordination costs more than two cores win.
+  int readers = 16;
   // Directories queued or read ahead and not yet visited, at most: bounds
   // the memory held by listings the walk has not reached (a listing of n
   // entries holds about 100 n bytes). Past it, the walk reads a directory
