@@ -41,7 +41,7 @@ void on_segv(int sig, siginfo_t* info, void*) {
     if (addr >= guard && addr < guard + g->stack.guard) {
       char line[256];
       char* p = put_text(line, "vfs runtime: fiber ");
-      p = put_number(p, g->id);
+      p = put_number(p, g->id.load(std::memory_order_relaxed));
       p = put_text(p, " overflowed its stack (");
       p = put_number(p, g->stack.usable());
       p = put_text(p, " bytes); raise vfs::runtime::Config::stack_size\n");

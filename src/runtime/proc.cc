@@ -486,7 +486,7 @@ G* new_g(Sched& s, Task* task) {
     if (s.allgs) s.allgs->all_prev = g;
     s.allgs = g;
   }
-  g->id = s.goid.fetch_add(1, std::memory_order_relaxed) + 1;
+  g->id.store(s.goid.fetch_add(1, std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   g->task = task;
   g->status.store(GStatus::runnable, std::memory_order_relaxed);
   s.live.fetch_add(1, std::memory_order_relaxed);
@@ -507,7 +507,7 @@ void run_task(G* g) noexcept {
   } catch (...) {
     if (!g->is_main) {
       ::fprintf(stderr, "vfs runtime: an exception escaped fiber %llu\n",
-                static_cast<unsigned long long>(g->id));
+                static_cast<unsigned long long>(g->id.load(std::memory_order_relaxed)));
       std::terminate();
     }
     sched()->main_error = std::current_exception();
@@ -1080,7 +1080,7 @@ int procs() noexcept {
 
 std::uint64_t fiber_id() noexcept {
   detail::G* g = detail::current_g();
-  return g ? g->id : 0;
+  return g ? g->id.load(std::memory_order_relaxed) : 0;
 }
 
 int set_max_threads(int limit) noexcept { return detail::max_threads.exchange(std::max(1, limit)); }

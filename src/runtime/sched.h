@@ -38,7 +38,8 @@ enum class GStatus : std::uint32_t { runnable, running, syscall, waiting, dead }
 enum class PStatus : std::uint32_t { idle, running, syscall };
 
 struct G {
-  std::uint64_t id = 0;
+  // Atomic: scheddetail reads it from sysmon while a reused G gets a new one.
+  std::atomic<std::uint64_t> id{0};
   Task* task = nullptr;
   Stack stack;             // mapped on first run
   Fctx ctx = nullptr;      // where it resumes; valid while not running

@@ -164,7 +164,8 @@ void schedtrace(Sched& s, std::int64_t now) {
     }
     std::lock_guard gs(s.allgs_lock);
     for (const G* g = s.allgs; g; g = g->all_next) {
-      std::snprintf(buf, sizeof buf, "  G%llu: status=%s\n", static_cast<unsigned long long>(g->id),
+      std::snprintf(buf, sizeof buf, "  G%llu: status=%s\n",
+                    static_cast<unsigned long long>(g->id.load(std::memory_order_relaxed)),
                     g_status_name(g->status.load()));
       out += buf;
     }
