@@ -3,10 +3,12 @@
 // Go's entersyscall/exitsyscall. On entry the fiber's P is marked "in a
 // system call" (two stores); on return the fiber takes it back with one CAS
 // if nobody else did. If the call lasts longer than a sysmon tick (20 us,
-// backing off to 10 ms while the runtime is idle) sysmon retakes that P and
-// hands it to an idle or new thread, so the other fibers keep running. On
-// return, a fiber whose P was taken takes any idle P, or else goes to the
-// global run queue while its thread parks.
+// backing off while the runtime is idle, to 1 ms while any P is in a call)
+// sysmon retakes that P and hands it to an idle or new thread, so the other
+// fibers keep running. On return, a fiber whose P was taken takes any idle P,
+// or else goes to the global run queue while its thread parks. A fiber whose
+// P had to be retaken hands it off at once on its next calls, until one of
+// them is short again.
 //
 // syscall_blocking() hands the P off at once (Go's entersyscallblock): use it
 // for calls known to block for long, e.g. a read from a pipe or a socket.
