@@ -52,10 +52,7 @@ TEST(RuntimePoll, IdleThreadSleepsInThePoller) {
   HangGuard guard("poll idle");
   Pipe pipe;
   std::atomic<bool> reading{false};
-  std::thread writer([&] {
-    while (!reading.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    EXPECT_EQ(::write(pipe.w, "i", 1), 1);
-  });
+  std::thread writer = pipe.put_when(reading, 'i');
   char got = 0;
   rt::run(
       [&] {
@@ -73,10 +70,7 @@ TEST(RuntimePoll, SysmonPollsWhenNobodyElseDoes) {
   HangGuard guard("sysmon poll");
   Pipe pipe;
   std::atomic<bool> spinning{false};
-  std::thread writer([&] {
-    while (!spinning.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    EXPECT_EQ(::write(pipe.w, "s", 1), 1);
-  });
+  std::thread writer = pipe.put_when(spinning, 's');
   char got = 0;
   std::uint64_t polled = 0;
   rt::run(

@@ -96,10 +96,7 @@ TEST(RuntimeSyscall, LongBlockingCallDoesNotStallComputeFiber) {
   Pipe pipe;
   std::atomic<bool> computed{false};
   std::uint64_t retakes = 0;
-  std::thread writer([&] {
-    while (!computed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    EXPECT_TRUE(pipe.put('y'));
-  });
+  std::thread writer = pipe.put_when(computed, 'y');
   rt::run(
       [&] {
         rt::WaitGroup wg;

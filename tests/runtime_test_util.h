@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 namespace vfs::runtime::testing {
@@ -61,6 +62,14 @@ struct Pipe {
   }
   // Writes one byte; false if the write failed.
   bool put(char c) const { return ::write(w, &c, 1) == 1; }
+  // A plain thread (outside the runtime) that writes `c` once `when` is set:
+  // the tests' way to wake a fiber parked on the pipe from outside.
+  std::thread put_when(const std::atomic<bool>& when, char c) const {
+    return std::thread([this, &when, c] {
+      while (!when.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      EXPECT_TRUE(put(c)) << "write to the pipe failed";
+    });
+  }
 };
 
 // True when built with ThreadSanitizer, whose per-fiber state makes a
