@@ -73,7 +73,8 @@ class ReadAheadLister final : public internal::DirLister {
   // Subdirectories the walk left unvisited (skip_dir, skip_all, an error):
   // their jobs, and everything queued below them, are cancelled.
   void visited(const std::string& path, const std::vector<DirEntry>& entries) override {
-    std::lock_guard lock(mu_);  // cancel() and queue_children() agree under it
+    std::lock_guard lock(mu_);     // cancel() and queue_children() agree under it
+    if (pending_.empty()) return;  // the usual case: nothing left to cancel, no names to build
     for (const DirEntry& e : entries) {
       if (!e.is_dir()) continue;
       const std::string child = path::join(path, e.name());
