@@ -2,7 +2,6 @@
 // spawn-while-locked policy.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,10 +22,9 @@
 namespace rt = vfs::runtime;
 using namespace std::chrono_literals;
 using rt::testing::HangGuard;
+using rt::testing::tid;
 
 namespace {
-
-pid_t tid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 
 bool thread_alive(pid_t t) {
   return std::filesystem::exists("/proc/self/task/" + std::to_string(t));
@@ -119,6 +117,18 @@ TEST(RuntimeLock, WiredFiberKeepsItsThreadAndTheThreadRunsNothingElse) {
           });
           char c = 0;
           EXPECT_EQ(rt::syscall([&] { return ::read(fds[0], &c, 1); }), 1);
+          if (tid() != wired_tid) moved++;
+          // A call known to block moves an unwired fiber to another thread
+          // when its P has work; a wired one makes it on its own thread.
+          rt::go([&] {
+            char d = 'l';
+            EXPECT_EQ(::write(fds[1], &d, 1), 1);
+          });
+          EXPECT_EQ(rt::syscall_blocking([&] {
+                      if (tid() != wired_tid) moved++;
+                      return ::read(fds[0], &c, 1);
+                    }),
+                    1);
           if (tid() != wired_tid) moved++;
           {
             std::lock_guard lock(witnesses.mu);

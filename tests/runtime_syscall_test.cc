@@ -18,6 +18,7 @@
 namespace rt = vfs::runtime;
 using rt::testing::HangGuard;
 using rt::testing::Pipe;
+using rt::testing::tid;
 
 namespace {
 
@@ -44,7 +45,8 @@ char read_byte(int fd, Via via) {
 }
 
 // With one P, a fiber blocked in read() on an empty pipe must not stop the
-// fiber that will write to that pipe: only a handoff of the P lets it run.
+// fiber that will write to that pipe: only a handoff lets it run (of the P
+// to another thread, or of the reader's call, the P staying).
 void blocked_reader_does_not_stop_writer(Via via) {
   HangGuard guard("pipe handoff");
   Pipe pipe;
@@ -61,13 +63,14 @@ void blocked_reader_does_not_stop_writer(Via via) {
         });
         rt::go([&] {
           // With one P, running here while `reading` means the reader is
-          // in read() and its P was handed to this thread.
+          // in read() on a thread that does not hold the P.
           while (!reading.load()) rt::yield();
           EXPECT_TRUE(pipe.put('x'));
           wg.done();
         });
         wg.wait();
-        EXPECT_GE(rt::stats().handoffs, 1u);
+        const rt::Stats stats = rt::stats();
+        EXPECT_GE(stats.handoffs + stats.moved_syscalls, 1u);
       },
       {.procs = 1});
   EXPECT_EQ(got, 'x');
@@ -86,6 +89,48 @@ TEST(RuntimeSyscall, BlockedReadHandsOffThePAtOnce) {
 // Item 3: the backends' door (sys::blocking) goes through the wrapper on a fiber.
 TEST(RuntimeSyscall, SysReadOnAFiberHandsOffTheP) {
   blocked_reader_does_not_stop_writer(Via::kSysRead);
+}
+
+// Beyond Go: a call known to block, made while the P has other fibers to
+// run, moves to another thread with its fiber; the thread that ran the fiber
+// keeps the P and runs the next fiber at once, without waiting for another
+// thread to wake up and take the P.
+TEST(RuntimeSyscall, BlockingCallMovesItsFiberAndThePStays) {
+  HangGuard guard("moved call");
+  Pipe pipe;
+  pid_t before = 0, in_call = 0, writer = 0;
+  rt::Stats stats;
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        std::atomic<bool> reading{false};
+        rt::go([&] {
+          before = tid();
+          reading = true;
+          char c = 0;
+          EXPECT_EQ(rt::syscall_blocking([&] {
+                      in_call = tid();
+                      return ::read(pipe.r, &c, 1);
+                    }),
+                    1);
+          EXPECT_EQ(c, 'm');
+          wg.done();
+        });
+        rt::go([&] {
+          while (!reading.load()) rt::yield();  // queued when the reader calls
+          writer = tid();
+          EXPECT_TRUE(pipe.put('m'));
+          wg.done();
+        });
+        wg.wait();
+        stats = rt::stats();
+      },
+      {.procs = 1});
+  EXPECT_NE(in_call, before);  // the call ran on another thread...
+  EXPECT_EQ(writer, before);   // ...and the P stayed with the first one
+  EXPECT_GE(stats.moved_syscalls, 1u);
+  EXPECT_EQ(stats.handoffs, 0u);
 }
 
 // The writer here is outside the runtime and writes only after a compute
@@ -158,7 +203,7 @@ TEST(RuntimeSyscall, RepeatedBlockingCallsLearnToHandOffAtOnce) {
   EXPECT_GT(computed, 0u);
   EXPECT_GE(stats.retakes, 1u);             // sysmon had to notice once...
   EXPECT_LT(stats.retakes, kSleeps / 2u);   // ...but not for every sleep
-  EXPECT_GE(stats.handoffs, kSleeps - 2u);  // the rest handed off at once
+  EXPECT_GE(stats.handoffs + stats.moved_syscalls, kSleeps - 2u);  // the rest at once
 }
 
 TEST(RuntimeSyscall, ErrnoIsCapturedOnTheCallingThread) {

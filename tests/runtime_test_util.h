@@ -10,9 +10,13 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace vfs::runtime::testing {
+
+// The calling thread's kernel id: which thread a fiber runs on.
+inline pid_t tid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 
 // A hang guard: aborts the test binary with a message if the scope lasts
 // longer than `limit`. Tests here assert on events and counts, never on

@@ -132,7 +132,7 @@ void mstart(Sched* s, M* m) {
   tls_m = m;
   void* altstack = add_signal_stack();
   m->tsan_fiber = tsan_current_fiber();
-  acquirep(m, std::exchange(m->nextp, nullptr));
+  if (P* p = std::exchange(m->nextp, nullptr)) acquirep(m, p);
   schedule_loop(*s, m);
   tls_m = nullptr;
   drop_signal_stack(altstack);
@@ -172,9 +172,11 @@ void template_thread_main(Sched& s) {
   }
 }
 
-// Starts a thread for `p` (Go's newm). sched.lock held by `lock`, which is
-// released. False (and p untouched) when the thread limit or shutdown forbid it.
-bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock) {
+// Starts a thread for `p` (Go's newm), or for `g`, a fiber in a blocking call
+// that is to run without a P. sched.lock held by `lock`, which is released.
+// False (lock still held, p untouched) when the thread limit or shutdown
+// forbid it.
+bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock, G* g = nullptr) {
   const int limit = max_threads.load();
   if (s.shutdown.load() || s.mcount.load() >= limit) {
     if (!s.shutdown.load()) {
@@ -187,6 +189,7 @@ bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock) {
   m->id = static_cast<int>(s.allm.size());
   m->rand_state = 0x9e3779b9u * static_cast<std::uint32_t>(m->id + 1);
   m->nextp = p;
+  m->nextg = g;
   m->spinning = spinning;
   s.allm.push_back(m);
   s.mcount.fetch_add(1);
@@ -223,7 +226,8 @@ void startm(Sched& s, P* p, bool spinning) {
   if (spinning) s.nmspinning.fetch_sub(1);
 }
 
-// Parks m until it is given a P (true) or the runtime stops (false). An M
+// Parks m until it is given a P or a fiber in a blocking call (m->nextg) to
+// run (true), or the runtime stops (false). An M
 // that finds no one else waiting for the next timer sleeps only until then,
 // and on waking takes an idle P to run the timers with, or runs them onto
 // the global queue.
@@ -246,6 +250,7 @@ bool stopm(Sched& s, M* m) {
     // Every wakeup() happens under the lock, so none can arrive after this.
     m->park.clear();
     if (s.timer_waiter == m) s.timer_waiter = nullptr;
+    if (m->nextg) return true;
     if (P* p = std::exchange(m->nextp, nullptr)) {
       lock.unlock();
       acquirep(m, p);
@@ -349,6 +354,7 @@ G* findrunnable(Sched& s, M* m, bool* inherit) {
       if (recheck_after_spinning(s, m)) continue;
     }
     if (!stopm(s, m)) return nullptr;
+    if (m->nextg) return std::exchange(m->nextg, nullptr);
   }
 }
 
@@ -541,12 +547,15 @@ SwitchRequest* execute(Sched& s, M* m, G* g, bool inherit) noexcept {
   m->curg = g;
   g->m = m;
   g->status.store(GStatus::running, std::memory_order_relaxed);
-  P* p = m->p;
-  if (!inherit)
-    p->schedtick.store(p->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  // No P: g resumes inside a blocking call another M handed over.
+  if (P* p = m->p) {
+    if (!inherit)
+      p->schedtick.store(p->schedtick.load(std::memory_order_relaxed) + 1,
+                         std::memory_order_relaxed);
+    p->switches.store(p->switches.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    p->in_fiber.store(true, std::memory_order_relaxed);
+  }
   if (!g->ctx) start_context(s, g);
-  p->in_fiber.store(true, std::memory_order_relaxed);
   Jumped j = jump(g->ctx, g, g->stack.range(), g->tsan_fiber, false);
   g->ctx = j.transfer.fctx;
   m->curg = nullptr;
@@ -618,6 +627,46 @@ G* exitsyscall0(Sched& s, M* m, G* g) {
   return nullptr;
 }
 
+// Gives m's P away for the call its fiber is about to make (Go's
+// entersyscallblock).
+void handoff_syscall_p(Sched& s, M* m) noexcept {
+  P* p = releasep(m);
+  p->syscalltick.fetch_add(1, std::memory_order_relaxed);
+  handoffp(s, p);
+}
+
+// g is about to make a call known to block, and m's P has other fibers to
+// run. Go would hand the P to another thread, and the P would sit idle until
+// the kernel runs that thread: tens of microseconds here, for every call,
+// with every core busy. We hand the fiber over instead: an idle (or new) M
+// makes the call on g's stack, and m keeps its P and goes on at once. Only
+// g waits for the other thread to wake, and its call is a long one. At the
+// thread limit the call is made here and the P goes (nullptr: g is handed
+// over; else run g now, without a P).
+G* handoff_syscall(Sched& s, M* m, G* g) {
+  std::unique_lock lock(s.lock);
+  if (M* idle = mget(s)) {
+    idle->nextg = g;
+    idle->spinning = false;
+    const bool poller = s.timer_waiter == idle;
+    lock.unlock();
+    // Outside the lock, unlike startm: only this caller can wake `idle` now,
+    // and a wakeup that arrives after it woke by itself and saw nextg costs
+    // it one spurious turn in stopm.
+    idle->park.wakeup();
+    if (poller) s.poller.interrupt();
+    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  if (newm(s, nullptr, false, lock, g)) {
+    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  lock.unlock();
+  handoff_syscall_p(s, m);
+  return g;
+}
+
 // What g0 does once a fiber has switched away; returns a G to run at once.
 G* after_switch(Sched& s, M* m, G* g, const SwitchRequest* req) {
   switch (req->kind) {
@@ -645,6 +694,8 @@ G* after_switch(Sched& s, M* m, G* g, const SwitchRequest* req) {
     }
     case SwitchRequest::kExitSyscall:
       return exitsyscall0(s, m, g);
+    case SwitchRequest::kSyscallHandoff:
+      return handoff_syscall(s, m, g);
   }
   return nullptr;
 }
@@ -654,6 +705,7 @@ void schedule_loop(Sched& s, M* m) {
   bool inherit = false;
   for (;;) {
     if (m->dead) return;
+    if (!next) next = std::exchange(m->nextg, nullptr);
     if (!next && m->lockedg) {
       // A wired M runs nothing but its G.
       next = stoplockedm(s, m);
@@ -944,15 +996,22 @@ void spawn(Task* task, const SpawnSite& where) {
 
 namespace {
 
-// Gives the P away now, for a call expected to block (Go's entersyscallblock).
+// For a call expected to block (Go's entersyscallblock): when the P has
+// other fibers to run, the fiber moves to another thread for the call and
+// the P stays (handoff_syscall); else, or when the fiber is wired to its
+// thread, the P is given away now.
 void enter_syscall_handing_off(G* g) noexcept {
   M* m = g->m;
   m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   g->status.store(GStatus::syscall, std::memory_order_relaxed);
   m->p->in_fiber.store(false, std::memory_order_relaxed);
-  P* p = releasep(m);
-  p->syscalltick.fetch_add(1, std::memory_order_relaxed);
-  handoffp(*sched(), p);
+  Sched& s = *sched();
+  if (g->lockedm == nullptr && (!runqempty(m->p) || s.runqsize.load() != 0)) {
+    SwitchRequest req{SwitchRequest::kSyscallHandoff};
+    switch_to_g0(g, req);  // resumed on the M that makes the call, without a P
+    return;
+  }
+  handoff_syscall_p(s, m);
 }
 
 // A call this short is one sysmon would not have retaken: the fiber's calls
@@ -967,8 +1026,8 @@ void enter_syscall() noexcept {
   if (g->handoff_syscalls) {
     // Its calls block: waiting for sysmon would leave the P idle for a tick
     // per call (the case Go's sysmon misses once it has backed off).
-    g->handoff_since = nanotime();
     enter_syscall_handing_off(g);
+    g->handoff_since = nanotime();  // after any move: time the call alone
     return;
   }
   M* m = g->m;
@@ -1101,6 +1160,7 @@ Stats stats() noexcept {
   }
   out.retakes = s->retakes.load();
   out.handoffs = s->handoffs.load();
+  out.moved_syscalls = s->moved_syscalls.load();
   out.thread_limit_hits = s->thread_limit_hits.load();
   out.long_runs = s->long_runs.load();
   out.locked_spawns = s->locked_spawns.load();

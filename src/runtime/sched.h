@@ -109,6 +109,7 @@ struct M {
   P* p = nullptr;          // the P it holds
   P* nextp = nullptr;      // the P it is to take when woken
   P* oldp = nullptr;       // the P it held before entering a syscall
+  G* nextg = nullptr;      // a fiber to run without a P: its blocking call
   G* curg = nullptr;       // the G it runs; nullptr on g0
   bool spinning = false;   // looking for work with a P but none yet
   bool is_m0 = false;      // the thread that called run()
@@ -124,7 +125,7 @@ struct M {
 
 // What a G asks g0 to do when it switches away.
 struct SwitchRequest {
-  enum Kind { kYield, kPark, kExit, kExitSyscall } kind;
+  enum Kind { kYield, kPark, kExit, kExitSyscall, kSyscallHandoff } kind;
   void (*unlock)(void*) = nullptr;  // kPark: run on g0 after the switch
   void* arg = nullptr;
 };
@@ -184,6 +185,7 @@ struct Sched {
   std::atomic<std::uint64_t> steals{0};
   std::atomic<std::uint64_t> retakes{0};
   std::atomic<std::uint64_t> handoffs{0};
+  std::atomic<std::uint64_t> moved_syscalls{0};
   std::atomic<std::uint64_t> thread_limit_hits{0};
   std::atomic<std::uint64_t> long_runs{0};
 

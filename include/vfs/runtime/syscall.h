@@ -7,14 +7,18 @@
 // sysmon retakes that P and hands it to an idle or new thread, so the other
 // fibers keep running. On return, a fiber whose P was taken takes any idle P,
 // or else goes to the global run queue while its thread parks. A fiber whose
-// P had to be retaken hands it off at once on its next calls, until one of
-// them is short again.
+// P had to be retaken hands off at once on its next calls, until one of them
+// is short again.
 //
-// syscall_blocking() hands the P off at once (Go's entersyscallblock): use it
-// for calls known to block for long, e.g. a read from a pipe or a socket.
+// syscall_blocking() hands off at once (Go's entersyscallblock): use it for
+// calls known to block for long, e.g. a read from a pipe or a socket.
+// Handing off at once: when the P has other fibers to run, the fiber moves
+// to an idle (or new) thread for the call and the P stays, running the next
+// fiber without waiting for a thread to wake (beyond Go, which moves the P);
+// otherwise, or for a fiber wired with lock_os_thread, the P is given away.
 //
-// errno: the thread may change only after `call` returns, inside exit, so a
-// `call` that needs errno must read it itself and return it, e.g.
+// errno: the thread may change on entry and on exit, never while `call`
+// runs, so a `call` that needs errno must read it itself and return it, e.g.
 //
 //   auto [n, err] = vfs::runtime::syscall([&] {
 //     ssize_t n = ::read(fd, buf, len);
