@@ -201,8 +201,8 @@ TEST(RuntimeSyscall, RepeatedBlockingCallsLearnToHandOffAtOnce) {
       },
       {.procs = 1});
   EXPECT_GT(computed, 0u);
-  EXPECT_GE(stats.retakes, 1u);             // sysmon had to notice once...
-  EXPECT_LT(stats.retakes, kSleeps / 2u);   // ...but not for every sleep
+  EXPECT_GE(stats.retakes, 1u);                                    // sysmon had to notice once...
+  EXPECT_LT(stats.retakes, kSleeps / 2u);                          // ...but not for every sleep
   EXPECT_GE(stats.handoffs + stats.moved_syscalls, kSleeps - 2u);  // the rest at once
 }
 

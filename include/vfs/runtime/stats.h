@@ -9,12 +9,12 @@ struct Stats {
   int procs = 0;    // Ps
   int threads = 0;  // Ms alive (excluding sysmon)
   int idle_procs = 0;
-  std::uint64_t spawned = 0;      // fibers created since run()
-  std::uint64_t live_fibers = 0;  // fibers not yet exited
-  std::uint64_t steals = 0;       // successful runqsteal()s
-  std::uint64_t syscalls = 0;     // syscall()/syscall_blocking() calls on fibers
-  std::uint64_t retakes = 0;      // Ps sysmon took from a thread stuck in a syscall
-  std::uint64_t handoffs = 0;     // Ps handed to another thread (retakes + blocking)
+  std::uint64_t spawned = 0;         // fibers created since run()
+  std::uint64_t live_fibers = 0;     // fibers not yet exited
+  std::uint64_t steals = 0;          // successful runqsteal()s
+  std::uint64_t syscalls = 0;        // syscall()/syscall_blocking() calls on fibers
+  std::uint64_t retakes = 0;         // Ps sysmon took from a thread stuck in a syscall
+  std::uint64_t handoffs = 0;        // Ps handed to another thread (retakes + blocking)
   std::uint64_t moved_syscalls = 0;  // blocking calls moved to another thread, the P staying
   std::uint64_t thread_limit_hits = 0;
   std::uint64_t long_runs = 0;      // fibers seen running >= 10 ms without a switch
