@@ -2,14 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "path.h"
 #include "vfs/read_dir.h"
-#include "vfs/runtime/channel.h"
+#include "vfs/runtime/detail/lock.h"
 #include "vfs/runtime/mutex.h"
 #include "vfs/runtime/scheduler.h"
 #include "vfs/runtime/wait_group.h"
@@ -18,134 +20,348 @@
 namespace vfs {
 namespace {
 
-// One directory to read ahead. `entries` is written by a reader before
-// `ready` drops to zero, and read by the walk after it waits on `ready`.
-struct DirJob {
-  explicit DirJob(std::string p) : path(std::move(p)) { ready.add(1); }
+struct Range;
+using RangePtr = std::shared_ptr<Range>;
+
+// One step of a range, in walk order: a directory's listing, or a hole: the
+// rest of the subdirectories of `hole->dir`, handed to a range of its own.
+struct Step {
+  explicit Step(std::string listing) : path(std::move(listing)) {}
+  explicit Step(RangePtr rest) : hole(std::move(rest)) {}
   std::string path;
   Result<std::vector<DirEntry>> entries = std::vector<DirEntry>{};
-  runtime::WaitGroup ready;
-  std::atomic<bool> cancelled{false};  // the walk skipped it: no read, no children
+  RangePtr hole;
 };
 
-using JobPtr = std::shared_ptr<DirJob>;
+// A part of the tree: the subdirectories `names` of `dir` and everything
+// below them. Whoever claims it (a reader, or the walk if it gets there
+// first) lists up to `batch` directories of it, in walk order, into `steps`;
+// what it leaves becomes holes, queued as ranges for other readers. The walk
+// then takes a whole batch at once: one wait per batch, not per directory.
+struct Range {
+  Range(std::string d, std::vector<std::string> n) : dir(std::move(d)), names(std::move(n)) {
+    done.add(1);
+  }
+  const std::string dir;
+  const std::vector<std::string> names;
+  std::deque<Step> steps;  // written by the claimer; read by the walk after `done`
+  std::size_t listed = 0;  // steps that are listings
+  runtime::WaitGroup done;
+  // Under the lister's mutex. `cancelled` is also read without it, to stop early.
+  bool claimed = false;
+  bool finished = false;
+  std::atomic<bool> cancelled{false};  // the walk skipped it: its listings are not wanted
+};
 
-// Lists directories for the walk from jobs that reader fibers run ahead of
-// it. A reader that has read a directory queues its subdirectories itself:
-// the crawl spreads over the Ps through the readers waking each other, not
-// through the walk, which wakes them from one P only and mostly waits.
-// `pending_` (every job queued or read but not yet taken by the walk) is
-// capped at max_ahead; a directory left out is read by the walk when it gets
-// there, and its subdirectories are queued then.
+// The names of the subdirectories among `entries`.
+std::vector<std::string> subdirs(const std::vector<DirEntry>& entries) {
+  std::vector<std::string> names;
+  for (const DirEntry& e : entries) {
+    if (e.is_dir()) names.push_back(e.name());
+  }
+  return names;
+}
+
+// Whether `path` is strictly below directory `dir` (Go's path names: the
+// children of "." have no "./" prefix).
+bool below(std::string_view path, std::string_view dir) {
+  if (dir == ".") return path != ".";
+  return path.size() > dir.size() && path[dir.size()] == '/' && path.starts_with(dir);
+}
+
+// Lists directories for the walk from ranges that reader fibers read ahead
+// of it. The walk follows the ranges with a stack of cursors: a range's
+// steps are in walk order, and a hole leads to the range that continues it.
 class ReadAheadLister final : public internal::DirLister {
  public:
   ReadAheadLister(FS& fs, const ParallelWalkOptions& options)
-      : fs_(fs), max_ahead_(options.max_ahead), jobs_(options.max_ahead) {
-    const int readers = std::max(options.readers, 1);
-    readers_done_.add(readers);
-    for (int i = 0; i < readers; ++i) {
-      runtime::go([this] {
-        read_jobs();
-        readers_done_.done();
-      });
-    }
-  }
+      : fs_(fs),
+        max_readers_(std::max(options.readers, 1)),
+        max_ahead_(options.max_ahead),
+        batch_(std::max<std::size_t>(options.batch, 1)) {}
 
-  // Jobs still queued are dropped unread; the readers are gone before the FS
-  // and this lister can be.
+  // Queued ranges are dropped, readers stop at their next directory; they
+  // are gone before the FS and this lister can be.
   ~ReadAheadLister() override {
-    stop_.store(true, std::memory_order_relaxed);
-    jobs_.close();
+    {
+      std::lock_guard lock(mu_);
+      stop_.store(true, std::memory_order_relaxed);
+      queue_.clear();
+    }
     readers_done_.wait();
   }
 
   Result<std::vector<DirEntry>> list(const std::string& path) override {
-    JobPtr job = take(path);
-    if (!job) return read_dir(fs_, path);  // not read ahead: read it now
-    job->ready.wait();
-    return std::move(job->entries);
+    read_here_ = false;
+    if (Step* step = advance_to(path)) return std::move(step->entries);
+    read_here_ = true;  // not read ahead (the walk's root): read it now
+    return read_dir(fs_, path);
   }
 
+  // Listings are freed by whichever thread the walk runs on, and glibc
+  // frees a chunk into the arena of the thread that allocated it: with
+  // readers on every thread, each listing freed made an arena lock
+  // contended and its heap trim and grow again (an mprotect every few
+  // directories). Their vectors go round instead.
+  void done(std::vector<DirEntry>&& entries) override {
+    entries.clear();
+    if (entries.capacity() > kPooledCapacity) return;
+    std::lock_guard lock(pool_lock_);
+    if (pool_.size() < kPooled) pool_.push_back(std::move(entries));
+  }
+
+  // A directory the walk read itself: its subdirectories become a range.
   void listed(const std::string& path, const std::vector<DirEntry>& entries) override {
-    queue_children(path, entries);
-  }
-
-  // Subdirectories the walk left unvisited (skip_dir, skip_all, an error):
-  // their jobs, and everything queued below them, are cancelled.
-  void visited(const std::string& path, const std::vector<DirEntry>& entries) override {
-    std::lock_guard lock(mu_);     // cancel() and queue_children() agree under it
-    if (pending_.empty()) return;  // the usual case: nothing left to cancel, no names to build
-    for (const DirEntry& e : entries) {
-      if (!e.is_dir()) continue;
-      const std::string child = path::join(path, e.name());
-      const std::string below = child + "/";
-      cancel(pending_.find(child));
-      for (auto it = pending_.lower_bound(below);
-           it != pending_.end() && it->first.starts_with(below);) {
-        it = cancel(it);
-      }
-    }
+    if (!read_here_) return;  // they are already in the range it came from
+    std::vector<std::string> names = subdirs(entries);
+    if (names.empty()) return;
+    cursors_.push_back({queue(std::make_shared<Range>(path, std::move(names)))});
   }
 
  private:
-  JobPtr take(const std::string& path) {
-    std::lock_guard lock(mu_);
-    auto it = pending_.find(path);
-    if (it == pending_.end()) return nullptr;
-    JobPtr job = std::move(it->second);
-    pending_.erase(it);
-    return job;
+  struct Cursor {
+    RangePtr range;
+    std::size_t next = 0;
+    bool ready = false;
+  };
+
+  // Moves the cursors forward to the listing of `path`. Listings passed over
+  // are of directories the walk skipped; holes passed over are cancelled.
+  // nullptr if no range has it.
+  Step* advance_to(const std::string& path) {
+    while (!cursors_.empty()) {
+      Cursor& top = cursors_.back();
+      if (!top.ready) {
+        await(*top.range);
+        top.ready = true;
+      }
+      bool descended = false;
+      while (!descended && top.next < top.range->steps.size()) {
+        Step& step = top.range->steps[top.next++];
+        if (!step.hole) {
+          if (step.path == path) return &step;
+        } else if (below(path, step.hole->dir)) {
+          RangePtr hole = step.hole;
+          cursors_.push_back({std::move(hole)});  // `top` is invalid from here
+          descended = true;
+        } else {
+          cancel(*step.hole);
+        }
+      }
+      if (!descended) {
+        release(*top.range);
+        cursors_.pop_back();
+      }
+    }
+    return nullptr;
   }
 
-  // Queues the subdirectories of `dir` not queued yet, while there is room.
-  // Called by a reader once it has read `dir` (its job is `from`), and by the
-  // walk when it lists a directory nobody read ahead. A job cancelled while
-  // it was read queues nothing: the walk will not go below it.
-  void queue_children(const std::string& dir, const std::vector<DirEntry>& entries,
-                      const DirJob* from = nullptr) {
-    std::vector<JobPtr> fresh;
+  // Waits for range `r`, which the walk has reached; if no reader has
+  // claimed it yet, the walk reads it itself rather than wait for one.
+  void await(Range& r) {
+    bool claim = false;
     {
       std::lock_guard lock(mu_);
-      if (from && from->cancelled.load(std::memory_order_relaxed)) return;
-      for (const DirEntry& e : entries) {
-        if (!e.is_dir()) continue;
-        if (pending_.size() >= max_ahead_) break;
-        std::string path = path::join(dir, e.name());
-        if (pending_.contains(path)) continue;
-        auto job = std::make_shared<DirJob>(std::move(path));
-        pending_.emplace(job->path, job);
-        fresh.push_back(std::move(job));
+      if (!r.claimed) {
+        r.claimed = claim = true;
+        queued_.fetch_sub(1, std::memory_order_relaxed);
       }
     }
-    // The channel holds at most max_ahead jobs and pending_ counts them all,
-    // so send() never waits.
-    for (JobPtr& job : fresh) jobs_.send(std::move(job));
-  }
-
-  std::map<std::string, JobPtr>::iterator cancel(std::map<std::string, JobPtr>::iterator it) {
-    if (it == pending_.end()) return it;
-    it->second->cancelled.store(true, std::memory_order_relaxed);
-    return pending_.erase(it);
-  }
-
-  void read_jobs() {
-    while (auto job = jobs_.recv()) {
-      DirJob& j = **job;
-      if (!stop_.load(std::memory_order_relaxed) && !j.cancelled.load(std::memory_order_relaxed)) {
-        j.entries = read_dir(fs_, j.path);
-        if (j.entries) queue_children(j.path, *j.entries, &j);
-      }
-      j.ready.done();
+    if (claim) {
+      crawl(r);
+      finish(r);
     }
+    r.done.wait();
+  }
+
+  // Lists `r` in walk order, at most batch_ directories; the rest becomes holes.
+  void crawl(Range& r) {
+    std::size_t budget = batch_;
+    crawl(r, r.dir, r.names, budget);
+  }
+
+  void crawl(Range& r, const std::string& dir, const std::vector<std::string>& names,
+             std::size_t& budget) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (stop_.load(std::memory_order_relaxed) || r.cancelled.load(std::memory_order_relaxed)) {
+        return;  // nobody will read this range: queue nothing more
+      }
+      if (budget == 0) {
+        add_hole(r, dir, names, i);
+        return;
+      }
+      // Another reader could start now and nothing is queued for it: the rest
+      // of this directory goes to it, while this reader goes down names[i].
+      RangePtr split;
+      if (i + 1 < names.size() && hungry()) split = queue(make_range(dir, names, i + 1));
+      Step& step = r.steps.emplace_back(path::join(dir, names[i]));
+      step.entries = read_dir(fs_, step.path);
+      if (step.entries) step.entries = recycled(std::move(*step.entries));
+      ++r.listed;
+      --budget;
+      if (step.entries) {
+        const std::vector<std::string> children = subdirs(*step.entries);
+        if (!children.empty()) crawl(r, step.path, children, budget);
+      }
+      if (split) {
+        r.steps.emplace_back(std::move(split));
+        return;
+      }
+    }
+  }
+
+  // `entries` moved into a vector the walk is done with, if there is one.
+  std::vector<DirEntry> recycled(std::vector<DirEntry>&& entries) {
+    std::vector<DirEntry> out;
+    {
+      std::lock_guard lock(pool_lock_);
+      if (pool_.empty()) return std::move(entries);
+      out = std::move(pool_.back());
+      pool_.pop_back();
+    }
+    out.assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+    return out;
+  }
+
+  static RangePtr make_range(const std::string& dir, const std::vector<std::string>& names,
+                             std::size_t from) {
+    return std::make_shared<Range>(
+        dir,
+        std::vector<std::string>(names.begin() + static_cast<std::ptrdiff_t>(from), names.end()));
+  }
+
+  void add_hole(Range& r, const std::string& dir, const std::vector<std::string>& names,
+                std::size_t from) {
+    r.steps.emplace_back(queue(make_range(dir, names, from)));
+  }
+
+  // A reader could start and no range waits for one.
+  bool hungry() const noexcept {
+    return queued_.load(std::memory_order_relaxed) == 0 &&
+           active_.load(std::memory_order_relaxed) < max_readers_;
+  }
+
+  RangePtr queue(RangePtr r) {
+    bool spawn = false;
+    {
+      std::lock_guard lock(mu_);
+      if (stop_.load(std::memory_order_relaxed)) return r;  // never read; never awaited
+      queue_.push_back(r);
+      queued_.fetch_add(1, std::memory_order_relaxed);
+      spawn = start_reader_locked();
+    }
+    if (spawn) spawn_reader();
+    return r;
+  }
+
+  // Whether another reader should start now; if so it is counted. Under mu_.
+  bool start_reader_locked() {
+    if (stop_.load(std::memory_order_relaxed) || queued_.load(std::memory_order_relaxed) == 0 ||
+        active_.load(std::memory_order_relaxed) >= max_readers_ || ahead_ >= max_ahead_) {
+      return false;
+    }
+    active_.fetch_add(1, std::memory_order_relaxed);
+    readers_done_.add(1);
+    return true;
+  }
+
+  void spawn_reader() {
+    runtime::go([this] {
+      while (RangePtr r = claim_next()) {
+        crawl(*r);
+        finish(*r);
+        // The walk may be waiting for this range, readied on this P: let it
+        // run now rather than after the whole crawl.
+        runtime::yield();
+      }
+      readers_done_.done();
+    });
+  }
+
+  // The next range for a reader, or nullptr when it should stop: nothing
+  // queued, the walk is over, or max_ahead listings wait for the walk.
+  RangePtr claim_next() {
+    std::lock_guard lock(mu_);
+    while (!queue_.empty() && !stop_.load(std::memory_order_relaxed) && ahead_ < max_ahead_) {
+      RangePtr r = std::move(queue_.front());
+      queue_.pop_front();
+      if (r->claimed) continue;  // the walk got there first, or skipped it
+      r->claimed = true;
+      queued_.fetch_sub(1, std::memory_order_relaxed);
+      return r;
+    }
+    active_.fetch_sub(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+
+  void finish(Range& r) {
+    bool cancelled = false;
+    {
+      std::lock_guard lock(mu_);
+      r.finished = true;
+      cancelled = r.cancelled.load(std::memory_order_relaxed);
+      if (!cancelled) ahead_ += r.listed;
+    }
+    if (cancelled) cancel_holes(r);
+    r.done.done();
+  }
+
+  // The walk skipped range `r`: nobody reads it, and its holes are cancelled
+  // by whichever of this and finish() comes second.
+  void cancel(Range& r) {
+    bool holes = false;
+    {
+      std::lock_guard lock(mu_);
+      if (r.cancelled.load(std::memory_order_relaxed)) return;
+      r.cancelled.store(true, std::memory_order_relaxed);
+      if (!r.claimed) {
+        r.claimed = true;  // left in queue_; claim_next() passes over it
+        queued_.fetch_sub(1, std::memory_order_relaxed);
+      } else if (r.finished) {
+        ahead_ -= r.listed;
+        holes = true;
+      }
+    }
+    if (holes) cancel_holes(r);
+  }
+
+  void cancel_holes(Range& r) {
+    for (Step& step : r.steps) {
+      if (step.hole) cancel(*step.hole);
+    }
+  }
+
+  // The walk is done with range `r`: its listings no longer count as ahead.
+  void release(Range& r) {
+    bool spawn = false;
+    {
+      std::lock_guard lock(mu_);
+      ahead_ -= r.listed;
+      spawn = start_reader_locked();
+    }
+    if (spawn) spawn_reader();
   }
 
   FS& fs_;
+  const int max_readers_;
   const std::size_t max_ahead_;
-  runtime::Channel<JobPtr> jobs_;
-  runtime::WaitGroup readers_done_;
+  const std::size_t batch_;
+  // The walk's own state (one fiber at a time).
+  std::vector<Cursor> cursors_;
+  bool read_here_ = false;
+  // Shared with the readers.
+  runtime::Mutex mu_;
+  std::deque<RangePtr> queue_;  // under mu_; may hold ranges claimed since
+  std::size_t ahead_ = 0;       // under mu_: listings finished, not yet released by the walk
+  std::atomic<int> queued_{0};  // written under mu_: unclaimed ranges in queue_
+  std::atomic<int> active_{0};  // written under mu_: readers running
   std::atomic<bool> stop_{false};
-  runtime::Mutex mu_;                      // guards pending_
-  std::map<std::string, JobPtr> pending_;  // ordered: visited() cancels by prefix
+  runtime::WaitGroup readers_done_;
+  // Emptied vectors of listings the walk is done with (done()).
+  static constexpr std::size_t kPooled = 64;
+  static constexpr std::size_t kPooledCapacity = 1024;  // entries: bounds what the pool holds
+  runtime::detail::Lock pool_lock_;
+  std::vector<std::vector<DirEntry>> pool_;
 };
 
 }  // namespace

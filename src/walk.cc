@@ -30,7 +30,7 @@ class Walker {
     }
     lister_.listed(path, *entries);
     auto r = walk_children(path, *entries);
-    lister_.visited(path, *entries);
+    lister_.done(std::move(*entries));
     return r;
   }
 

@@ -18,9 +18,9 @@ class DirLister {
   // Called with a directory's entries before the walk visits them, so a
   // lister may start reading the subdirectories ahead of the walk.
   virtual void listed(const std::string& /*path*/, const std::vector<DirEntry>& /*entries*/) {}
-  // Called when the walk leaves a directory (also after skip_dir, skip_all
-  // or an error): subdirectories it did not visit will not be listed.
-  virtual void visited(const std::string& /*path*/, const std::vector<DirEntry>& /*entries*/) {}
+  // The walk is done with a directory's entries: a lister may reuse the
+  // vector's memory.
+  virtual void done(std::vector<DirEntry>&& /*entries*/) {}
 };
 
 // Go's WalkDir over `lister`: the callback sees exactly what walk_dir

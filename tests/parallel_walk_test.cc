@@ -1,7 +1,9 @@
 // walk_dir_parallel: the same visits, in the same order, as walk_dir.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "test_util.h"
@@ -55,6 +57,43 @@ vfs::MapFS make_tree(int dirs, int files) {
   return fs;
 }
 
+// `fanout` subdirectories per directory, `depth` levels, `files` files in each.
+vfs::MapFS make_deep_tree(int fanout, int depth, int files) {
+  vfs::MapFS fs;
+  std::function<void(const std::string&, int)> fill = [&](const std::string& dir, int level) {
+    for (int f = 0; f < files; ++f) (void)fs.add(dir + "/f" + std::to_string(f), {"x"});
+    if (level == depth) return;
+    for (int d = 0; d < fanout; ++d) fill(dir + "/d" + std::to_string(d), level + 1);
+  };
+  for (int d = 0; d < fanout; ++d) fill("t" + std::to_string(d), 1);
+  return fs;
+}
+
+// Counts read_dir calls per name; safe from several fibers at once.
+class CountingFS final : public vfs::ReadDirFS {
+ public:
+  explicit CountingFS(vfs::MapFS& inner) : inner_(inner) {}
+  vfs::Result<vfs::FilePtr> open(std::string_view n) override { return inner_.open(n); }
+  vfs::Result<std::vector<vfs::DirEntry>> read_dir(std::string_view n) override {
+    {
+      std::lock_guard lock(mu_);
+      reads_.push_back(std::string(n));
+    }
+    return inner_.read_dir(n);
+  }
+  std::size_t reads_below(std::string_view dir) {
+    std::lock_guard lock(mu_);
+    return static_cast<std::size_t>(std::count_if(reads_.begin(), reads_.end(), [&](auto& r) {
+      return r.starts_with(std::string(dir) + "/");
+    }));
+  }
+
+ private:
+  vfs::MapFS& inner_;
+  std::mutex mu_;
+  std::vector<std::string> reads_;
+};
+
 void in_runtime(int procs, const std::function<void()>& body) {
   vfs::runtime::Config config;
   config.procs = procs;
@@ -68,6 +107,69 @@ TEST(ParallelWalk, SameOrderAsWalkDirOnMapFS) {
     expect_same_walk(fs, proceed, {.readers = 1, .max_ahead = 1});
     expect_same_walk(fs, proceed, {.readers = 16, .max_ahead = 3});
   });
+}
+
+// Small batches: readers hand back the rest of their part after every one or
+// two directories and split off siblings whenever a reader is free, so the
+// walk follows many ranges and holes; and with max_ahead 0 it reads
+// everything itself.
+TEST(ParallelWalk, SameOrderWithSmallBatches) {
+  auto fs = make_deep_tree(4, 4, 2);  // 4 + 16 + 64 + 256 directories
+  in_runtime(2, [&] {
+    for (std::size_t batch : {1, 2, 3, 7}) {
+      for (int readers : {1, 3, 16}) {
+        expect_same_walk(fs, proceed, {.readers = readers, .max_ahead = 4096, .batch = batch});
+      }
+    }
+    expect_same_walk(fs, proceed, {.readers = 4, .max_ahead = 0, .batch = 1});
+    expect_same_walk(fs, proceed, {.readers = 4, .max_ahead = 5, .batch = 2});
+  });
+}
+
+TEST(ParallelWalk, SkipsWithSmallBatches) {
+  auto fs = make_deep_tree(4, 4, 2);
+  Decide skip_some = [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+    if (p == "t1" || p.ends_with("d2/d1") || p == "t3/d0/d3") return WalkAction::skip_dir;
+    if (p.ends_with("d3/f0")) return WalkAction::skip_dir;  // the rest of that directory
+    return WalkAction::proceed;
+  };
+  Decide stop_midway = [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+    return p == "t2/d1/d3/d0" ? WalkAction::skip_all : WalkAction::proceed;
+  };
+  in_runtime(2, [&] {
+    for (std::size_t batch : {1, 2, 5}) {
+      expect_same_walk(fs, skip_some, {.readers = 3, .batch = batch});
+      expect_same_walk(fs, stop_midway, {.readers = 3, .batch = batch});
+    }
+  });
+}
+
+// A skipped subtree is not crawled: once the walk has passed it, the ranges
+// queued for it are cancelled, however long the walk then takes. (Without
+// that, readers have time to read all 300 directories below "a".)
+TEST(ParallelWalk, SkippedSubtreeIsNotCrawled) {
+  vfs::MapFS tree;
+  for (int d = 0; d < 300; ++d) (void)tree.add("a/d" + std::to_string(d) + "/f", {"x"});
+  (void)tree.add("b/f", {"x"});
+  CountingFS fs(tree);
+  in_runtime(2, [&] {
+    Log log;
+    vfs::Status st = vfs::walk_dir_parallel(
+        fs, ".",
+        logger(log,
+               [](std::string_view p, const vfs::Error*) -> vfs::Result<WalkAction> {
+                 if (p == "b/f") {
+                   for (int i = 0; i < 2000; ++i) vfs::runtime::yield();  // time for readers
+                 }
+                 return p == "a" ? WalkAction::skip_dir : WalkAction::proceed;
+               }),
+        {.readers = 2, .batch = 2});
+    EXPECT_TRUE(st.ok());
+    EXPECT_EQ(log, (Log{"./", "a/", "b/", "b/f"}));
+  });
+  // What was read before the walk passed "a": at most a batch per reader,
+  // and the batch the walk read itself.
+  EXPECT_LE(fs.reads_below("a"), 2u * 2 + 2);
 }
 
 TEST(ParallelWalk, SameOrderAsWalkDirOnDisk) {

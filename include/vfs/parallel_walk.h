@@ -6,9 +6,12 @@
 // lexical order within a directory), with the same arguments, the same
 // second call for an unreadable directory, and the same meaning of
 // skip_dir / skip_all / errors. Only the reading of directories is parallel:
-// `readers` fibers crawl the tree ahead of the walk (each directory a reader
-// lists queues its subdirectories), so that a directory is usually listed by
-// the time the walk reaches it. A directory the callback skips, or a subtree
+// up to `readers` fibers crawl the tree ahead of the walk, so that a
+// directory is usually listed by the time the walk reaches it. A reader
+// lists a part of the tree in walk order, `batch` directories at a time,
+// hands what it leaves to the queue, and splits off the rest of a directory
+// for another reader whenever one could start and nothing waits for it; the
+// walk takes each batch whole. A directory the callback skips, or a subtree
 // below it, may already have been read: wasted reads, never visits.
 //
 // Called on a fiber of a running runtime (or any thread while one runs), the
@@ -24,16 +27,17 @@
 namespace vfs {
 
 struct ParallelWalkOptions {
-  // Fibers reading directories. Reads that wait for the disk overlap, so
-  // more readers than Ps pay off on a cold cache (bench/: 1.6-1.9x faster
-  // than walk_dir with 16 readers and P=2); on a warm cache the work is CPU
-  // in the kernel and the crawl's coordination costs more than two cores win.
+  // Fibers reading directories, at most. Reads that wait for the disk
+  // overlap, so more readers than Ps pay off on a cold cache.
   int readers = 16;
-  // Directories queued or read ahead and not yet visited, at most: bounds
-  // the memory held by listings the walk has not reached (a listing of n
-  // entries holds about 100 n bytes). Past it, the walk reads a directory
+  // Directories read ahead and not yet visited: readers start no new batch
+  // past it (so at most max_ahead + readers * batch are held; a listing of n
+  // entries holds about 100 n bytes). The walk reads what nobody has claimed
   // itself when it gets there.
   std::size_t max_ahead = 4096;
+  // Directories a reader lists before it hands the rest of its part back.
+  // Bigger batches coordinate less; smaller ones spread small trees wider.
+  std::size_t batch = 32;
 };
 
 Status walk_dir_parallel(FS& fs, std::string_view root, const WalkDirFunc& fn,
