@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -69,6 +70,14 @@ bool below(std::string_view path, std::string_view dir) {
   return path.size() > dir.size() && path[dir.size()] == '/' && path.starts_with(dir);
 }
 
+// The first directory of `r` with every '/' as '\0': byte order of these
+// keys is walk order (a directory's subtree comes before its next sibling).
+std::string walk_order_key(const Range& r) {
+  std::string key = path::join(r.dir, r.names.front());
+  std::replace(key.begin(), key.end(), '/', '\0');
+  return key;
+}
+
 // Lists directories for the walk from ranges that reader fibers read ahead
 // of it. The walk follows the ranges with a stack of cursors: a range's
 // steps are in walk order, and a hole leads to the range that continues it.
@@ -78,6 +87,7 @@ class ReadAheadLister final : public internal::DirLister {
       : fs_(fs),
         max_readers_(std::max(options.readers, 1)),
         max_ahead_(options.max_ahead),
+        procs_(runtime::procs()),
         batch_(std::max<std::size_t>(options.batch, 1)) {}
 
   // Queued ranges are dropped, readers stop at their next directory; they
@@ -105,9 +115,10 @@ class ReadAheadLister final : public internal::DirLister {
   // directories). Their vectors go round instead.
   void done(std::vector<DirEntry>&& entries) override {
     entries.clear();
-    if (entries.capacity() > kPooledCapacity) return;
     std::lock_guard lock(pool_lock_);
-    if (pool_.size() < kPooled) pool_.push_back(std::move(entries));
+    if (pooled_entries_ + entries.capacity() > kPoolEntries) return;  // freed
+    pooled_entries_ += entries.capacity();
+    pool_.push_back(std::move(entries));
   }
 
   // A directory the walk read itself: its subdirectories become a range.
@@ -156,20 +167,32 @@ class ReadAheadLister final : public internal::DirLister {
     return nullptr;
   }
 
-  // Waits for range `r`, which the walk has reached; if no reader has
-  // claimed it yet, the walk reads it itself rather than wait for one.
+  // Waits for range `r`, which the walk has reached. If no reader has
+  // claimed it yet, the walk reads it itself rather than wait for one; while
+  // a reader is still on it, the walk reads the next queued range instead of
+  // leaving its P idle.
   void await(Range& r) {
-    bool claim = false;
-    {
-      std::lock_guard lock(mu_);
-      if (!r.claimed) {
-        r.claimed = claim = true;
-        queued_.fetch_sub(1, std::memory_order_relaxed);
+    for (;;) {
+      RangePtr other;
+      {
+        std::lock_guard lock(mu_);
+        if (r.finished) return;
+        if (!r.claimed) {
+          r.claimed = true;
+          queued_.fetch_sub(1, std::memory_order_relaxed);
+          other = nullptr;
+        } else {
+          other = claim_queued_locked();
+          if (!other) break;
+        }
       }
-    }
-    if (claim) {
-      crawl(r);
-      finish(r);
+      if (!other) {
+        crawl(r);
+        finish(r);
+        return;
+      }
+      crawl(*other);
+      finish(*other);
     }
     r.done.wait();
   }
@@ -218,6 +241,7 @@ class ReadAheadLister final : public internal::DirLister {
       if (pool_.empty()) return std::move(entries);
       out = std::move(pool_.back());
       pool_.pop_back();
+      pooled_entries_ -= out.capacity();
     }
     out.assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
     return out;
@@ -235,10 +259,18 @@ class ReadAheadLister final : public internal::DirLister {
     r.steps.emplace_back(queue(make_range(dir, names, from)));
   }
 
-  // A reader could start and no range waits for one.
+  // No range waits for a reader, and another would have a P to run on.
   bool hungry() const noexcept {
-    return queued_.load(std::memory_order_relaxed) == 0 &&
-           active_.load(std::memory_order_relaxed) < max_readers_;
+    return queued_.load(std::memory_order_relaxed) == 0 && reader_would_run();
+  }
+
+  // Below max_readers, a new reader is worth starting while there are fewer
+  // readers than Ps, or a P is idle: when the cache is warm, more would only
+  // take turns on the same Ps (and split the tree finer for nothing); when
+  // readers wait for the disk, their Ps go idle and more of them start.
+  bool reader_would_run() const noexcept {
+    const int active = active_.load(std::memory_order_relaxed);
+    return active < max_readers_ && (active < procs_ || runtime::idle_procs() > 0);
   }
 
   RangePtr queue(RangePtr r) {
@@ -246,7 +278,7 @@ class ReadAheadLister final : public internal::DirLister {
     {
       std::lock_guard lock(mu_);
       if (stop_.load(std::memory_order_relaxed)) return r;  // never read; never awaited
-      queue_.push_back(r);
+      queue_.emplace(walk_order_key(*r), r);
       queued_.fetch_add(1, std::memory_order_relaxed);
       spawn = start_reader_locked();
     }
@@ -257,7 +289,7 @@ class ReadAheadLister final : public internal::DirLister {
   // Whether another reader should start now; if so it is counted. Under mu_.
   bool start_reader_locked() {
     if (stop_.load(std::memory_order_relaxed) || queued_.load(std::memory_order_relaxed) == 0 ||
-        active_.load(std::memory_order_relaxed) >= max_readers_ || ahead_ >= max_ahead_) {
+        !reader_would_run() || ahead_ >= max_ahead_) {
       return false;
     }
     active_.fetch_add(1, std::memory_order_relaxed);
@@ -282,15 +314,22 @@ class ReadAheadLister final : public internal::DirLister {
   // queued, the walk is over, or max_ahead listings wait for the walk.
   RangePtr claim_next() {
     std::lock_guard lock(mu_);
+    if (RangePtr r = claim_queued_locked()) return r;
+    active_.fetch_sub(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+
+  // The first queued range in walk order, claimed; nullptr if none, or the
+  // walk is over, or max_ahead listings wait for the walk. Under mu_.
+  RangePtr claim_queued_locked() {
     while (!queue_.empty() && !stop_.load(std::memory_order_relaxed) && ahead_ < max_ahead_) {
-      RangePtr r = std::move(queue_.front());
-      queue_.pop_front();
+      RangePtr r = std::move(queue_.begin()->second);
+      queue_.erase(queue_.begin());
       if (r->claimed) continue;  // the walk got there first, or skipped it
       r->claimed = true;
       queued_.fetch_sub(1, std::memory_order_relaxed);
       return r;
     }
-    active_.fetch_sub(1, std::memory_order_relaxed);
     return nullptr;
   }
 
@@ -345,23 +384,28 @@ class ReadAheadLister final : public internal::DirLister {
   FS& fs_;
   const int max_readers_;
   const std::size_t max_ahead_;
+  const int procs_;
   const std::size_t batch_;
   // The walk's own state (one fiber at a time).
   std::vector<Cursor> cursors_;
   bool read_here_ = false;
   // Shared with the readers.
   runtime::Mutex mu_;
-  std::deque<RangePtr> queue_;  // under mu_; may hold ranges claimed since
+  // Under mu_, first in walk order: readers take the part the walk needs next.
+  // May hold ranges claimed since.
+  std::map<std::string, RangePtr> queue_;
   std::size_t ahead_ = 0;       // under mu_: listings finished, not yet released by the walk
   std::atomic<int> queued_{0};  // written under mu_: unclaimed ranges in queue_
   std::atomic<int> active_{0};  // written under mu_: readers running
   std::atomic<bool> stop_{false};
   runtime::WaitGroup readers_done_;
-  // Emptied vectors of listings the walk is done with (done()).
-  static constexpr std::size_t kPooled = 64;
-  static constexpr std::size_t kPooledCapacity = 1024;  // entries: bounds what the pool holds
+  // Emptied vectors of listings the walk is done with (done()), holding
+  // room for kPoolEntries entries at most (about 20 MB): enough that the walk
+  // rarely frees one while readers are ahead.
+  static constexpr std::size_t kPoolEntries = 256 * 1024;
   runtime::detail::Lock pool_lock_;
   std::vector<std::vector<DirEntry>> pool_;
+  std::size_t pooled_entries_ = 0;  // the capacities in pool_, summed
 };
 
 }  // namespace

@@ -52,6 +52,29 @@ TEST(RuntimeSched, ProcsComeFromConfigThenEnvironment) {
   EXPECT_GE(seen, 1);
 }
 
+// idle_procs(): the Ps with nothing to run. With P=2 and main alone, one
+// P goes idle; while a second fiber spins, none is.
+TEST(RuntimeSched, IdleProcsCountsPsWithNothingToRun) {
+  HangGuard guard("idle procs");
+  EXPECT_EQ(rt::idle_procs(), 0);  // no runtime
+  rt::run(
+      [&] {
+        while (rt::idle_procs() != 1) rt::yield();
+        std::atomic<bool> stop{false};
+        rt::WaitGroup wg;
+        wg.add(1);
+        rt::go([&] {
+          while (!stop.load()) {
+          }
+          wg.done();
+        });
+        while (rt::idle_procs() != 0) rt::yield();
+        stop = true;
+        wg.wait();
+      },
+      {.procs = 2});
+}
+
 TEST(RuntimeSched, SpawnedFibersAllRun) {
   HangGuard guard("spawn");
   std::atomic<int> count{0};

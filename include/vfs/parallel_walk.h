@@ -9,9 +9,12 @@
 // up to `readers` fibers crawl the tree ahead of the walk, so that a
 // directory is usually listed by the time the walk reaches it. A reader
 // lists a part of the tree in walk order, `batch` directories at a time,
-// hands what it leaves to the queue, and splits off the rest of a directory
-// for another reader whenever one could start and nothing waits for it; the
-// walk takes each batch whole. A directory the callback skips, or a subtree
+// hands what it leaves back to the queue (readers take the part the walk
+// needs next), and splits off the rest of a directory for a new reader when
+// nothing is queued and that reader would have a P (fewer readers than Ps,
+// or a P idle: so readers waiting for the disk let more start). The walk
+// takes each batch whole, reads a part nobody has claimed itself, and reads
+// other parts while it waits. A directory the callback skips, or a subtree
 // below it, may already have been read: wasted reads, never visits.
 //
 // Called on a fiber of a running runtime (or any thread while one runs), the
@@ -28,7 +31,8 @@ namespace vfs {
 
 struct ParallelWalkOptions {
   // Fibers reading directories, at most. Reads that wait for the disk
-  // overlap, so more readers than Ps pay off on a cold cache.
+  // overlap, so more readers than Ps pay off on a cold cache (bench/, P=2:
+  // 0.58x the sequential walk's time cold, 0.65x warm).
   int readers = 16;
   // Directories read ahead and not yet visited: readers start no new batch
   // past it (so at most max_ahead + readers * batch are held; a listing of n

@@ -1137,6 +1137,11 @@ int procs() noexcept {
   return s ? s->nprocs() : 0;
 }
 
+int idle_procs() noexcept {
+  detail::Sched* s = detail::sched();
+  return s ? s->npidle.load(std::memory_order_relaxed) : 0;
+}
+
 std::uint64_t fiber_id() noexcept {
   detail::G* g = detail::current_g();
   return g ? g->id.load(std::memory_order_relaxed) : 0;

@@ -89,6 +89,10 @@ bool on_fiber() noexcept;
 // The number of Ps of the running runtime, 0 when none runs.
 int procs() noexcept;
 
+// The Ps with nothing to run at this moment (0 when no runtime runs): a
+// hint for code that decides whether to spread work over more fibers.
+int idle_procs() noexcept;
+
 // A number identifying the calling fiber (1 for main), 0 on a plain thread.
 std::uint64_t fiber_id() noexcept;
 
