@@ -180,7 +180,6 @@ class ReadAheadLister final : public internal::DirLister {
         if (!r.claimed) {
           r.claimed = true;
           queued_.fetch_sub(1, std::memory_order_relaxed);
-          other = nullptr;
         } else {
           other = claim_queued_locked();
           if (!other) break;

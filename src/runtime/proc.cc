@@ -247,7 +247,8 @@ bool stopm(Sched& s, M* m) {
       m->park.sleep();
     }
     lock.lock();
-    // Every wakeup() happens under the lock, so none can arrive after this.
+    // Wakeups happen under the lock, except handoff_syscall's, which may
+    // arrive after this and cost one spurious turn of this loop.
     m->park.clear();
     if (s.timer_waiter == m) s.timer_waiter = nullptr;
     if (m->nextg) return true;
@@ -655,16 +656,13 @@ G* handoff_syscall(Sched& s, M* m, G* g) {
     // it one spurious turn in stopm.
     idle->park.wakeup();
     if (poller) s.poller.interrupt();
-    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
+  } else if (!newm(s, nullptr, false, lock, g)) {
+    lock.unlock();
+    handoff_syscall_p(s, m);
+    return g;
   }
-  if (newm(s, nullptr, false, lock, g)) {
-    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
-  }
-  lock.unlock();
-  handoff_syscall_p(s, m);
-  return g;
+  s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
+  return nullptr;
 }
 
 // What g0 does once a fiber has switched away; returns a G to run at once.
