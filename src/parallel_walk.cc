@@ -199,16 +199,20 @@ class ReadAheadLister final : public internal::DirLister {
   // Lists `r` in walk order, at most batch_ directories; the rest becomes holes.
   void crawl(Range& r) {
     std::size_t budget = batch_;
-    crawl(r, r.dir, r.names, budget);
+    crawl(r, r.dir, r.names, budget, 0);
   }
 
+  // The crawl recurses on the fiber's small stack: below kMaxCrawlDepth
+  // levels, what is left becomes a hole, however big the batch.
+  static constexpr int kMaxCrawlDepth = 64;
+
   void crawl(Range& r, const std::string& dir, const std::vector<std::string>& names,
-             std::size_t& budget) {
+             std::size_t& budget, int depth) {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (stop_.load(std::memory_order_relaxed) || r.cancelled.load(std::memory_order_relaxed)) {
         return;  // nobody will read this range: queue nothing more
       }
-      if (budget == 0) {
+      if (budget == 0 || depth == kMaxCrawlDepth) {
         add_hole(r, dir, names, i);
         return;
       }
@@ -223,7 +227,7 @@ class ReadAheadLister final : public internal::DirLister {
       --budget;
       if (step.entries) {
         const std::vector<std::string> children = subdirs(*step.entries);
-        if (!children.empty()) crawl(r, step.path, children, budget);
+        if (!children.empty()) crawl(r, step.path, children, budget, depth + 1);
       }
       if (split) {
         r.steps.emplace_back(std::move(split));

@@ -1,6 +1,7 @@
 #include "vfs/walk.h"
 
 #include <string>
+#include <vector>
 
 #include "vfs/read_dir.h"
 #include "vfs/stat.h"
@@ -10,53 +11,76 @@ namespace vfs {
 namespace internal {
 namespace {
 
-// Go's walkDir. `path` is one buffer for the whole walk: each level appends
-// "/name" and cuts it off again, so visiting an entry allocates nothing.
+// Go's walkDir, with the directories being walked on an explicit stack
+// rather than the call stack: walks run on fibers, whose stacks are small and
+// fixed (64 KiB by default), and a tree may be thousands of levels deep.
+// `path_` is one buffer for the whole walk: a child's name is appended to
+// its directory's path, so visiting an entry allocates nothing.
 class Walker {
  public:
-  Walker(DirLister& lister, const WalkDirFunc& fn) : lister_(lister), fn_(fn) {}
+  Walker(DirLister& lister, const WalkDirFunc& fn, std::string_view root)
+      : lister_(lister), fn_(fn), path_(root) {}
 
-  Result<WalkAction> walk(std::string& path, const DirEntry& entry) {
-    auto action = fn_(path, &entry, nullptr);
-    if (!action || *action != WalkAction::proceed || !entry.is_dir()) {
-      return skipped_dir(std::move(action), entry);
+  Result<WalkAction> walk(const DirEntry& root) {
+    Result<WalkAction> r = visit(root);
+    while (r && *r != WalkAction::skip_all && !stack_.empty()) {
+      Dir& dir = stack_.back();
+      // skip_dir from a file: the rest of its directory is skipped.
+      if (*r == WalkAction::skip_dir || dir.next == dir.entries.size()) {
+        leave();
+        r = WalkAction::proceed;
+        continue;
+      }
+      const DirEntry& child = dir.entries[dir.next++];
+      set_path(dir, child.name());
+      r = visit(child);  // may push: `dir` is invalid from here
     }
-    auto entries = lister_.list(path);
-    if (!entries) {
-      // Second call for the same directory, to report why it can't be read.
-      action = fn_(path, &entry, &entries.error());
-      if (!action || *action != WalkAction::proceed) return skipped_dir(std::move(action), entry);
-      return WalkAction::proceed;
-    }
-    lister_.listed(path, *entries);
-    auto r = walk_children(path, *entries);
-    lister_.done(std::move(*entries));
+    while (!stack_.empty()) leave();  // an error or skip_all ends the walk
     return r;
   }
 
  private:
-  Result<WalkAction> walk_children(std::string& path, const std::vector<DirEntry>& entries) {
-    // Go's path.Join: children of "." are named without a "./" prefix.
-    const bool at_dot = path == ".";
-    const std::size_t len = path.size();
-    for (const DirEntry& child : entries) {
-      if (at_dot) {
-        path = child.name();
-      } else {
-        path += '/';
-        path += child.name();
-      }
-      auto r = walk(path, child);
-      if (at_dot) {
-        path.assign(1, '.');  // not = ".": GCC 12 -Wrestrict false positive (PR 105329)
-      } else {
-        path.resize(len);
-      }
-      if (!r) return r;
-      if (*r == WalkAction::skip_dir) break;  // a file asked to skip the rest of this directory
-      if (*r == WalkAction::skip_all) return r;
+  // A directory being walked: its entries, the next to visit, and where its
+  // own path ends in path_.
+  struct Dir {
+    std::vector<DirEntry> entries;
+    std::size_t next = 0;
+    std::size_t path_len = 0;
+    bool at_dot = false;  // Go's path.Join: children of "." have no "./" prefix
+  };
+
+  // Calls fn for the entry at path_; a directory it proceeds into is read
+  // and pushed, to be walked next.
+  Result<WalkAction> visit(const DirEntry& entry) {
+    auto action = fn_(path_, &entry, nullptr);
+    if (!action || *action != WalkAction::proceed || !entry.is_dir()) {
+      return skipped_dir(std::move(action), entry);
     }
+    auto entries = lister_.list(path_);
+    if (!entries) {
+      // Second call for the same directory, to report why it can't be read.
+      action = fn_(path_, &entry, &entries.error());
+      if (!action || *action != WalkAction::proceed) return skipped_dir(std::move(action), entry);
+      return WalkAction::proceed;
+    }
+    lister_.listed(path_, *entries);
+    stack_.push_back({std::move(*entries), 0, path_.size(), path_ == "."});
     return WalkAction::proceed;
+  }
+
+  void set_path(const Dir& dir, std::string_view name) {
+    if (dir.at_dot) {
+      path_.assign(name);
+    } else {
+      path_.resize(dir.path_len);
+      path_ += '/';
+      path_ += name;
+    }
+  }
+
+  void leave() {
+    lister_.done(std::move(stack_.back().entries));
+    stack_.pop_back();
   }
 
   // skip_dir returned for a directory means "done with it": its parent goes on.
@@ -67,6 +91,8 @@ class Walker {
 
   DirLister& lister_;
   const WalkDirFunc& fn_;
+  std::string path_;
+  std::vector<Dir> stack_;
 };
 
 // walk_dir's lister: each directory read when the walk reaches it.
@@ -89,9 +115,8 @@ Status walk(FS& fs, std::string_view root, const WalkDirFunc& fn, DirLister& lis
   if (!info) {
     r = fn(root, nullptr, &info.error());
   } else {
-    std::string path(root);
     DirEntry entry(std::move(*info));
-    r = Walker(lister, fn).walk(path, entry);
+    r = Walker(lister, fn, root).walk(entry);
   }
   if (!r) return std::move(r).error();
   return {};

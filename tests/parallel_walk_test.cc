@@ -178,6 +178,17 @@ TEST(ParallelWalk, SkippedSubtreeIsNotCrawled) {
   EXPECT_EQ(fs.reads_below("a"), after_a_while);
 }
 
+// However big the batch, a reader's crawl of a deep tree stops going down
+// well before its fiber's stack runs out, and leaves the rest to a hole.
+TEST(ParallelWalk, TreeDeeperThanAFiberStackWithAHugeBatch) {
+  std::string deepest = "d";
+  for (int i = 1; i < 3000; ++i) deepest += (i % 500 == 0 ? "/e" : "/d");
+  vfs::MapFS fs;
+  ASSERT_TRUE(fs.add(deepest + "/f", {"x"}).ok());
+  ASSERT_TRUE(fs.add("d/d/x/f", {"x"}).ok());  // a sibling subtree, for a second reader
+  in_runtime(2, [&] { expect_same_walk(fs, proceed, {.readers = 4, .batch = 1u << 20}); });
+}
+
 TEST(ParallelWalk, SameOrderAsWalkDirOnDisk) {
   vfs_test::TempDir dir;
   for (int d = 0; d < 40; ++d) {

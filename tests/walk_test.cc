@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "test_util.h"
+#include "vfs/runtime/scheduler.h"
 #include "vfs/vfs.h"
 
 namespace {
@@ -165,6 +166,22 @@ TEST(WalkDir, OnDiskThroughDirFS) {
   std::vector<std::string> paths;
   for (auto& v : visits) paths.push_back(v.path);
   EXPECT_EQ(paths, (std::vector<std::string>{".", "x", "x/1", "x/2", "y"}));
+}
+
+// The walk keeps the directories it is in on the heap, not on the call
+// stack: a tree far deeper than a fiber's stack (64 KiB) can hold frames for
+// is walked on one.
+TEST(WalkDir, TreeDeeperThanAFiberStackOnAFiber) {
+  constexpr int kDepth = 3000;
+  std::string deepest = "d";
+  for (int i = 1; i < kDepth; ++i) deepest += "/d";
+  vfs::MapFS fs;
+  ASSERT_TRUE(fs.add(deepest + "/f", {"x"}).ok());
+  std::vector<Visit> visits;
+  vfs::runtime::run([&] { visits = walk(fs, "."); });
+  ASSERT_EQ(visits.size(), 1u + kDepth + 1);
+  EXPECT_EQ(visits[kDepth], (Visit{deepest, true, false}));
+  EXPECT_EQ(visits.back(), (Visit{deepest + "/f", false, false}));
 }
 
 }  // namespace

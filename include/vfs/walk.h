@@ -26,6 +26,9 @@ enum class WalkAction {
 using WalkDirFunc = std::function<Result<WalkAction>(std::string_view path, const DirEntry* entry,
                                                      const Error* err)>;
 
+// The directories being walked are held on the heap, not the call stack, so
+// a walk on a fiber (whose stack is small and fixed) handles any depth; only
+// the callback's own frames use the fiber's stack.
 Status walk_dir(FS& fs, std::string_view root, const WalkDirFunc& fn);
 
 }  // namespace vfs
