@@ -159,12 +159,19 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   }
 
   Result<std::vector<DirEntry>> read_dir(int n) override {
-    if (fd_ < 0) return closed("readdir");
     std::vector<DirEntry> out;
-    while (n <= 0 || out.size() < static_cast<std::size_t>(n)) {
+    if (auto st = append_entries(n, out); !st) return std::move(st).error();
+    return out;
+  }
+
+  // Appends up to n entries (all if n <= 0) to `out`.
+  Status append_entries(int n, std::vector<DirEntry>& out) {
+    if (fd_ < 0) return closed("readdir");
+    const std::size_t start = out.size();
+    while (n <= 0 || out.size() - start < static_cast<std::size_t>(n)) {
       if (pos_ == end_) {
         if (eof_) break;
-        if (auto st = fill(); !st) return std::move(st).error();
+        if (auto st = fill(); !st) return st;
         // One allocation for what this buffer holds ("." and ".." included).
         const std::size_t more = count_dirents(buf_.get(), pos_, end_);
         out.reserve(out.size() + (n > 0 ? std::min(more, static_cast<std::size_t>(n)) : more));
@@ -178,7 +185,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
       if (!type) return std::move(type).error();
       out.emplace_back(std::string(name), *type, source());
     }
-    return out;
+    return {};
   }
 
   Status close() override {
@@ -264,12 +271,23 @@ Result<FilePtr> DirFS::open(std::string_view name) {
 Result<FileInfo> DirFS::stat(std::string_view name) { return stat_name("stat", name, true); }
 
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
+  std::vector<DirEntry> entries;
+  if (auto st = read_dir_into(name, entries); !st) return std::move(st).error();
+  return entries;
+}
+
+Status DirFS::read_dir_into(std::string_view name, std::vector<DirEntry>& entries) {
+  entries.clear();
   auto fd = open_fd("readdir", name, O_RDONLY | O_DIRECTORY);
   if (!fd) return std::move(fd).error();
   DirFile dir(shared_from_this(), std::string(name), *fd);
-  auto entries = dir.read_dir(-1);
-  if (entries) sort_entries(*entries);
-  return entries;
+  auto st = dir.append_entries(-1, entries);
+  if (!st) {
+    entries.clear();
+    return st;
+  }
+  sort_entries(entries);
+  return {};
 }
 
 Result<FSPtr> DirFS::sub(std::string_view dir) {

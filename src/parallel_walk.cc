@@ -221,8 +221,7 @@ class ReadAheadLister final : public internal::DirLister {
       RangePtr split;
       if (i + 1 < names.size() && hungry()) split = queue(make_range(dir, names, i + 1));
       Step& step = r.steps.emplace_back(path::join(dir, names[i]));
-      step.entries = read_dir(fs_, step.path);
-      if (step.entries) step.entries = recycled(std::move(*step.entries));
+      step.entries = read_pooled(step.path);
       ++r.listed;
       --budget;
       if (step.entries) {
@@ -236,18 +235,23 @@ class ReadAheadLister final : public internal::DirLister {
     }
   }
 
-  // `entries` moved into a vector the walk is done with, if there is one.
-  std::vector<DirEntry> recycled(std::vector<DirEntry>&& entries) {
-    std::vector<DirEntry> out;
+  // The listing of `path`, read into a vector the walk is done with if
+  // there is one.
+  Result<std::vector<DirEntry>> read_pooled(const std::string& path) {
+    std::vector<DirEntry> entries;
     {
       std::lock_guard lock(pool_lock_);
-      if (pool_.empty()) return std::move(entries);
-      out = std::move(pool_.back());
-      pool_.pop_back();
-      pooled_entries_ -= out.capacity();
+      if (!pool_.empty()) {
+        entries = std::move(pool_.back());
+        pool_.pop_back();
+        pooled_entries_ -= entries.capacity();
+      }
     }
-    out.assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
-    return out;
+    if (auto st = read_dir_into(fs_, path, entries); !st) {
+      done(std::move(entries));
+      return std::move(st).error();
+    }
+    return entries;
   }
 
   static RangePtr make_range(const std::string& dir, const std::vector<std::string>& names,

@@ -39,6 +39,7 @@ enum class Break {
   slash_in_entry_name,      // ReadDirFile::read_dir names entries "x/name"
   sub_full_error_paths,     // errors from a sub-FS name the parent's path
   shared_read_buffer,       // every read goes through one buffer shared by all files
+  read_dir_into_appends,    // ReadDirFS::read_dir_into appends instead of replacing
 };
 
 class BrokenFS final : public vfs::StatFS,
@@ -72,6 +73,14 @@ class BrokenFS final : public vfs::StatFS,
     if (!list) return fix(std::move(list).error());
     if (brk_ == Break::unsorted_read_dir) std::reverse(list->begin(), list->end());
     return list;
+  }
+
+  vfs::Status read_dir_into(std::string_view name, std::vector<vfs::DirEntry>& entries) override {
+    if (brk_ != Break::read_dir_into_appends) return ReadDirFS::read_dir_into(name, entries);
+    auto list = read_dir(name);
+    if (!list) return std::move(list).error();
+    entries.insert(entries.end(), list->begin(), list->end());
+    return {};
   }
 
   vfs::Result<std::string> read_file(std::string_view name) override {

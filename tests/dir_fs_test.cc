@@ -136,6 +136,30 @@ TEST_P(DirFSTest, WrongKindOfFileGivesItsError) {
   EXPECT_EQ(fs_->open("a.txt/x").error().code(), std::errc::not_a_directory);
 }
 
+// DirFS lists straight into the caller's vector: same entries as read_dir,
+// the vector's buffer kept, emptied on every kind of error.
+TEST_P(DirFSTest, ReadDirIntoFillsTheCallersVector) {
+  std::vector<vfs::DirEntry> entries;
+  entries.reserve(64);
+  const vfs::DirEntry* buffer = entries.data();
+  for (const char* dir : {".", "sub", "sub/deep"}) {
+    ASSERT_TRUE(fs_->read_dir_into(dir, entries).ok()) << dir;
+    auto want = vfs::read_dir(*fs_, dir);
+    ASSERT_TRUE(want.ok());
+    EXPECT_EQ(names(entries), names(*want)) << dir;
+    EXPECT_EQ(entries.data(), buffer) << dir;
+    ASSERT_TRUE(entries.front().info().ok());  // lazy entries still reach the FS
+  }
+  EXPECT_EQ(fs_->read_dir_into("a.txt", entries).error().code(), std::errc::not_a_directory);
+  EXPECT_TRUE(entries.empty());
+  ASSERT_TRUE(fs_->read_dir_into(".", entries).ok());
+  EXPECT_TRUE(fs_->read_dir_into("../x", entries).error().is(errc::invalid));
+  EXPECT_TRUE(entries.empty());
+  ASSERT_TRUE(fs_->read_dir_into(".", entries).ok());
+  EXPECT_TRUE(fs_->read_dir_into("nope", entries).error().is(errc::not_exist));
+  EXPECT_TRUE(entries.empty());
+}
+
 TEST_P(DirFSTest, ClosedFileSaysClosed) {
   auto f = fs_->open("a.txt");
   ASSERT_TRUE((*f)->close().ok());

@@ -140,6 +140,26 @@ TEST(Helpers, ReadDirUsesReadDirFSOrFallsBackToOpenAndSorts) {
   EXPECT_TRUE(vfs::read_dir(without, "missing").error().is(errc::not_exist));
 }
 
+// read_dir_into lists what read_dir lists, replacing what the vector held
+// and keeping its buffer, with and without ReadDirFS.
+TEST(Helpers, ReadDirIntoReplacesTheContentsAndKeepsTheBuffer) {
+  auto tree = make_tree();
+  CountingFS with(tree);
+  ReverseDirFS reversed;
+  OpenOnlyFS without(tree);
+  for (vfs::FS* fs : std::initializer_list<vfs::FS*>{&with, &reversed, &without}) {
+    const std::string dir = fs == &reversed ? "d" : "b";
+    std::vector<vfs::DirEntry> entries(10, vfs::DirEntry(vfs::FileInfo{"old", 0, {}, {}}));
+    const vfs::DirEntry* buffer = entries.data();
+    ASSERT_TRUE(vfs::read_dir_into(*fs, dir, entries).ok());
+    EXPECT_EQ(names(entries), names(*vfs::read_dir(*fs, dir)));
+    EXPECT_EQ(entries.data(), buffer);
+    EXPECT_TRUE(vfs::read_dir_into(*fs, "missing", entries).error().is(errc::not_exist));
+    EXPECT_TRUE(entries.empty());
+  }
+  EXPECT_EQ(with.read_dirs, 3);
+}
+
 TEST(Helpers, GlobUsesGlobFS) {
   auto tree = make_tree();
   CountingFS with(tree);

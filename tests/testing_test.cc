@@ -258,7 +258,9 @@ INSTANTIATE_TEST_SUITE_P(
         BreakCase{Break::sub_full_error_paths, "sub_full_error_paths",
                   "dir: sub(\"dir\") then open(\"vfs-testing-missing\"): error names path "
                   "\"dir/vfs-testing-missing\", want \"vfs-testing-missing\""},
-        BreakCase{Break::shared_read_buffer, "shared_read_buffer", ": concurrent "}),
+        BreakCase{Break::shared_read_buffer, "shared_read_buffer", ": concurrent "},
+        BreakCase{Break::read_dir_into_appends, "read_dir_into_appends",
+                  "dir: ReadDirFS::read_dir vs read_dir_into differ:\n+ - stale"}),
     [](const ::testing::TestParamInfo<BreakCase>& info) { return std::string(info.param.name); });
 
 TEST(TestFS, SharedBufferIsOnlyCaughtByConcurrentReaders) {

@@ -33,6 +33,7 @@ class DirFS final : public StatFS,
   Result<FilePtr> open(std::string_view name) override;
   Result<FileInfo> stat(std::string_view name) override;
   Result<std::vector<DirEntry>> read_dir(std::string_view name) override;
+  Status read_dir_into(std::string_view name, std::vector<DirEntry>& entries) override;
   // A DirFS rooted at `dir`: a new root, so a symlink below `dir` that
   // points above it is an escape there, though not from this FS.
   Result<FSPtr> sub(std::string_view dir) override;

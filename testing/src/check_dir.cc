@@ -249,7 +249,7 @@ void Tester::check_read_dir_zero(const std::string& dir, const std::vector<DirEn
 }
 
 // vfs::read_dir (ReadDirFS::read_dir when the FS has it) lists the same
-// entries, sorted by name.
+// entries, sorted by name; so does vfs::read_dir_into.
 void Tester::check_sorted_list(const std::string& dir, const std::vector<DirEntry>& list) {
   const std::string label = read_dir_fs_ ? "ReadDirFS::read_dir" : "vfs::read_dir";
   auto sorted = vfs::read_dir(fs_, dir);
@@ -265,6 +265,13 @@ void Tester::check_sorted_list(const std::string& dir, const std::vector<DirEntr
     problem(dir, label + ": not sorted: " + quote(unsorted->name()) + " before " +
                      quote((unsorted + 1)->name()));
   }
+  // read_dir_into lists the same, replacing whatever the vector held.
+  std::vector<DirEntry> into(3, DirEntry(FileInfo{"stale", 0, {}, {}}));
+  if (auto st = vfs::read_dir_into(fs_, dir, into); !st) {
+    problem(dir, "read_dir_into: " + st.error().message());
+    return;
+  }
+  check_dir_list(dir, label + " vs read_dir_into", *sorted, into);
 }
 
 void Tester::check_dir_list(const std::string& dir, std::string_view desc,
