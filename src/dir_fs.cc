@@ -56,10 +56,14 @@ constexpr std::size_t kDirBufSize = 32 * 1024;
 // getdents64 buffers, reused (Go's os package pools them too: dirBufPool).
 // A 32 KiB malloc and free per directory made glibc grow and trim a thread's
 // heap (an mprotect every few directories) and contend for its arena locks
-// once several threads read directories at the same time.
+// once several threads read directories at the same time. Each thread keeps
+// one buffer of its own in front of the shared pool: the pool's lock, taken
+// twice per directory by every thread, was the most contended cache line of
+// a parallel walk.
 class DirBufPool {
  public:
   std::unique_ptr<char[]> get() {
+    if (std::unique_ptr<char[]> buf = take_own()) return buf;
     {
       std::lock_guard lock(lock_);
       if (!free_.empty()) {
@@ -73,15 +77,30 @@ class DirBufPool {
   }
 
   void put(std::unique_ptr<char[]> buf) {
+    buf = keep_own(std::move(buf));
+    if (!buf) return;
     std::lock_guard lock(lock_);
     if (free_.size() < kKept) free_.push_back(std::move(buf));
   }
 
  private:
-  static constexpr std::size_t kKept = 16;  // 512 KiB at most
-  runtime::detail::Lock lock_;              // held for a push or a pop
+  // The calling thread's own buffer. Not inlined: a fiber may move to
+  // another thread between two calls, and the address of a thread_local
+  // must not be carried across that move.
+  [[gnu::noinline]] static std::unique_ptr<char[]> take_own() noexcept { return std::move(own_); }
+  // Keeps `buf` as the calling thread's own if it has none; else gives it back.
+  [[gnu::noinline]] static std::unique_ptr<char[]> keep_own(std::unique_ptr<char[]> buf) noexcept {
+    if (!own_) own_ = std::move(buf);
+    return buf;
+  }
+
+  static constexpr std::size_t kKept = 16;  // 512 KiB at most, besides one per thread
+  static thread_local std::unique_ptr<char[]> own_;
+  runtime::detail::Lock lock_;  // held for a push or a pop
   std::vector<std::unique_ptr<char[]>> free_;
 };
+
+thread_local std::unique_ptr<char[]> DirBufPool::own_;
 
 DirBufPool dir_bufs;
 
@@ -110,11 +129,15 @@ class DirInfoSource final : public DirEntry::InfoSource {
   std::string dir_;
 };
 
-// An open file or directory of a DirFS.
+// An open file or directory of a DirFS. A file that open() returns owns its
+// FS (`owner`), which the lazy entries of its read_dir need; the file that
+// read_dir_into uses for the length of the call only borrows it. Each owner
+// is an atomic operation on the FS's one reference count, and that cache
+// line bounced between cores when threads listed directories at once.
 class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
  public:
-  DirFile(std::shared_ptr<const DirFS> fs, std::string name, int fd)
-      : fs_(std::move(fs)), name_(std::move(name)), fd_(fd) {}
+  DirFile(const DirFS& fs, std::shared_ptr<const DirFS> owner, std::string name, int fd)
+      : fs_(fs), owner_(std::move(owner)), name_(std::move(name)), fd_(fd) {}
   ~DirFile() override {
     if (fd_ >= 0) sys::close(fd_);
     if (buf_) dir_bufs.put(std::move(buf_));
@@ -220,11 +243,15 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   }
 
   const std::shared_ptr<const DirInfoSource>& source() {
-    if (!source_) source_ = std::make_shared<const DirInfoSource>(fs_, name_);
+    if (!source_) {
+      source_ =
+          std::make_shared<const DirInfoSource>(owner_ ? owner_ : fs_.shared_from_this(), name_);
+    }
     return source_;
   }
 
-  std::shared_ptr<const DirFS> fs_;
+  const DirFS& fs_;
+  std::shared_ptr<const DirFS> owner_;  // null while borrowed
   std::string name_;
   int fd_;
   std::unique_ptr<char[]> buf_;
@@ -265,7 +292,7 @@ Result<FilePtr> DirFS::open(std::string_view name) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer (it has no effect on regular files).
   auto fd = open_fd("open", name, O_RDONLY | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
-  return FilePtr(std::make_unique<DirFile>(shared_from_this(), std::string(name), *fd));
+  return FilePtr(std::make_unique<DirFile>(*this, shared_from_this(), std::string(name), *fd));
 }
 
 Result<FileInfo> DirFS::stat(std::string_view name) { return stat_name("stat", name, true); }
@@ -280,7 +307,7 @@ Status DirFS::read_dir_into(std::string_view name, std::vector<DirEntry>& entrie
   entries.clear();
   auto fd = open_fd("readdir", name, O_RDONLY | O_DIRECTORY);
   if (!fd) return std::move(fd).error();
-  DirFile dir(shared_from_this(), std::string(name), *fd);
+  DirFile dir(*this, nullptr, std::string(name), *fd);
   auto st = dir.append_entries(-1, entries);
   if (!st) {
     entries.clear();

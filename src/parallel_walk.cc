@@ -112,13 +112,13 @@ class ReadAheadLister final : public internal::DirLister {
   // frees a chunk into the arena of the thread that allocated it: with
   // readers on every thread, each listing freed made an arena lock
   // contended and its heap trim and grow again (an mprotect every few
-  // directories). Their vectors go round instead.
+  // directories). Their vectors go round instead: the walk keeps them for
+  // its own reads and hands the rest to the pool, readers take a few at a
+  // time (one lock per kVectorBatch directories, not two per directory).
   void done(std::vector<DirEntry>&& entries) override {
     entries.clear();
-    std::lock_guard lock(pool_lock_);
-    if (pooled_entries_ + entries.capacity() > kPoolEntries) return;  // freed
-    pooled_entries_ += entries.capacity();
-    pool_.push_back(std::move(entries));
+    own_vectors_.push_back(std::move(entries));
+    if (own_vectors_.size() >= 2 * kVectorBatch) give_back(own_vectors_, kVectorBatch);
   }
 
   // A directory the walk read itself: its subdirectories become a range.
@@ -186,33 +186,43 @@ class ReadAheadLister final : public internal::DirLister {
         }
       }
       if (!other) {
-        crawl(r);
+        crawl(r, own_vectors_);
         finish(r);
         return;
       }
-      crawl(*other);
+      crawl(*other, own_vectors_);
       finish(*other);
     }
     r.done.wait();
   }
 
-  // Lists `r` in walk order, at most batch_ directories; the rest becomes holes.
-  void crawl(Range& r) {
-    std::size_t budget = batch_;
-    crawl(r, r.dir, r.names, budget, 0);
+  using Vectors = std::vector<std::vector<DirEntry>>;
+
+  // One claimer's listing of one range.
+  struct Crawl {
+    Range& range;
+    std::size_t budget;  // directories it may still list
+    Vectors& vectors;    // to list into
+  };
+
+  // Lists `r` in walk order, at most batch_ directories, into `vectors`
+  // (refilled from the pool); the rest becomes holes.
+  void crawl(Range& r, Vectors& vectors) {
+    Crawl c{r, batch_, vectors};
+    crawl(c, r.dir, r.names, 0);
   }
 
   // The crawl recurses on the fiber's small stack: below kMaxCrawlDepth
   // levels, what is left becomes a hole, however big the batch.
   static constexpr int kMaxCrawlDepth = 64;
 
-  void crawl(Range& r, const std::string& dir, const std::vector<std::string>& names,
-             std::size_t& budget, int depth) {
+  void crawl(Crawl& c, const std::string& dir, const std::vector<std::string>& names, int depth) {
+    Range& r = c.range;
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (stop_.load(std::memory_order_relaxed) || r.cancelled.load(std::memory_order_relaxed)) {
         return;  // nobody will read this range: queue nothing more
       }
-      if (budget == 0 || depth == kMaxCrawlDepth) {
+      if (c.budget == 0 || depth == kMaxCrawlDepth) {
         add_hole(r, dir, names, i);
         return;
       }
@@ -221,12 +231,12 @@ class ReadAheadLister final : public internal::DirLister {
       RangePtr split;
       if (i + 1 < names.size() && hungry()) split = queue(make_range(dir, names, i + 1));
       Step& step = r.steps.emplace_back(path::join(dir, names[i]));
-      step.entries = read_pooled(step.path);
+      step.entries = read_into(step.path, c.vectors);
       ++r.listed;
-      --budget;
+      --c.budget;
       if (step.entries) {
         const std::vector<std::string> children = subdirs(*step.entries);
-        if (!children.empty()) crawl(r, step.path, children, budget, depth + 1);
+        if (!children.empty()) crawl(c, step.path, children, depth + 1);
       }
       if (split) {
         r.steps.emplace_back(std::move(split));
@@ -235,23 +245,40 @@ class ReadAheadLister final : public internal::DirLister {
     }
   }
 
-  // The listing of `path`, read into a vector the walk is done with if
-  // there is one.
-  Result<std::vector<DirEntry>> read_pooled(const std::string& path) {
+  // The listing of `path`, read into one of `vectors` (refilled from the
+  // pool when empty) if there is one.
+  Result<std::vector<DirEntry>> read_into(const std::string& path, Vectors& vectors) {
+    if (vectors.empty()) take_from_pool(vectors);
     std::vector<DirEntry> entries;
-    {
-      std::lock_guard lock(pool_lock_);
-      if (!pool_.empty()) {
-        entries = std::move(pool_.back());
-        pool_.pop_back();
-        pooled_entries_ -= entries.capacity();
-      }
+    if (!vectors.empty()) {
+      entries = std::move(vectors.back());
+      vectors.pop_back();
     }
     if (auto st = read_dir_into(fs_, path, entries); !st) {
-      done(std::move(entries));
+      vectors.push_back(std::move(entries));
       return std::move(st).error();
     }
     return entries;
+  }
+
+  void take_from_pool(Vectors& vectors) {
+    std::lock_guard lock(pool_lock_);
+    while (!pool_.empty() && vectors.size() < kVectorBatch) {
+      pooled_entries_ -= pool_.back().capacity();
+      vectors.push_back(std::move(pool_.back()));
+      pool_.pop_back();
+    }
+  }
+
+  // Moves `vectors` to the pool but for `keep` of them; those that would
+  // take it over kPoolEntries are freed.
+  void give_back(Vectors& vectors, std::size_t keep) {
+    std::lock_guard lock(pool_lock_);
+    for (; vectors.size() > keep; vectors.pop_back()) {
+      if (pooled_entries_ + vectors.back().capacity() > kPoolEntries) continue;
+      pooled_entries_ += vectors.back().capacity();
+      pool_.push_back(std::move(vectors.back()));
+    }
   }
 
   static RangePtr make_range(const std::string& dir, const std::vector<std::string>& names,
@@ -306,13 +333,15 @@ class ReadAheadLister final : public internal::DirLister {
 
   void spawn_reader() {
     runtime::go([this] {
+      Vectors vectors;
       while (RangePtr r = claim_next()) {
-        crawl(*r);
+        crawl(*r, vectors);
         finish(*r);
         // The walk may be waiting for this range, readied on this P: let it
         // run now rather than after the whole crawl.
         runtime::yield();
       }
+      give_back(vectors, 0);
       readers_done_.done();
     });
   }
@@ -395,6 +424,7 @@ class ReadAheadLister final : public internal::DirLister {
   const std::size_t batch_;
   // The walk's own state (one fiber at a time).
   std::vector<Cursor> cursors_;
+  Vectors own_vectors_;  // emptied listings, for the walk's own reads
   bool read_here_ = false;
   // Shared with the readers.
   runtime::Mutex mu_;
@@ -408,8 +438,9 @@ class ReadAheadLister final : public internal::DirLister {
   runtime::WaitGroup readers_done_;
   // Emptied vectors of listings the walk is done with (done()), holding
   // room for kPoolEntries entries at most (about 20 MB): enough that the walk
-  // rarely frees one while readers are ahead.
+  // rarely frees one while readers are ahead. They move kVectorBatch at a time.
   static constexpr std::size_t kPoolEntries = 256 * 1024;
+  static constexpr std::size_t kVectorBatch = 16;
   runtime::detail::Lock pool_lock_;
   std::vector<std::vector<DirEntry>> pool_;
   std::size_t pooled_entries_ = 0;  // the capacities in pool_, summed

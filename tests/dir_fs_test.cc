@@ -160,6 +160,41 @@ TEST_P(DirFSTest, ReadDirIntoFillsTheCallersVector) {
   EXPECT_TRUE(entries.empty());
 }
 
+// Lazy entries own the FS they came from: their info() works after every
+// other owner has let go, whether they came from read_dir, read_dir_into
+// or an open directory's read_dir.
+TEST_P(DirFSTest, EntriesOutliveTheFS) {
+  using List = std::function<std::vector<vfs::DirEntry>(vfs::DirFS&)>;
+  const List ways[] = {
+      [](vfs::DirFS& fs) { return *vfs::read_dir(fs, "sub"); },
+      [](vfs::DirFS& fs) {
+        std::vector<vfs::DirEntry> entries;
+        EXPECT_TRUE(fs.read_dir_into("sub", entries).ok());
+        return entries;
+      },
+      [](vfs::DirFS& fs) {
+        auto dir = fs.open("sub");
+        return *dynamic_cast<vfs::ReadDirFile&>(**dir).read_dir(-1);
+      },
+  };
+  for (const List& list : ways) {
+    auto fs = vfs::DirFS::make(dir_.path());
+    ASSERT_TRUE(fs.ok());
+    std::vector<vfs::DirEntry> entries = list(**fs);
+    std::weak_ptr<vfs::DirFS> weak = *fs;
+    fs->reset();
+    ASSERT_FALSE(weak.expired());  // the entries own it
+    ASSERT_FALSE(entries.empty());
+    for (const vfs::DirEntry& e : entries) {
+      auto info = e.info();
+      ASSERT_TRUE(info.ok()) << e.name() << ": " << info.error().message();
+      EXPECT_EQ(info->name, e.name());
+    }
+    entries.clear();
+    EXPECT_TRUE(weak.expired());  // and nothing else does
+  }
+}
+
 TEST_P(DirFSTest, ClosedFileSaysClosed) {
   auto f = fs_->open("a.txt");
   ASSERT_TRUE((*f)->close().ok());
