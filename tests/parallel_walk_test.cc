@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "test_util.h"
@@ -80,6 +81,10 @@ class CountingFS final : public vfs::ReadDirFS {
       reads_.push_back(std::string(n));
     }
     return inner_.read_dir(n);
+  }
+  std::size_t reads() {
+    std::lock_guard lock(mu_);
+    return reads_.size();
   }
   std::size_t reads_below(std::string_view dir) {
     std::lock_guard lock(mu_);
@@ -187,6 +192,28 @@ TEST(ParallelWalk, TreeDeeperThanAFiberStackWithAHugeBatch) {
   ASSERT_TRUE(fs.add(deepest + "/f", {"x"}).ok());
   ASSERT_TRUE(fs.add("d/d/x/f", {"x"}).ok());  // a sibling subtree, for a second reader
   in_runtime(2, [&] { expect_same_walk(fs, proceed, {.readers = 4, .batch = 1u << 20}); });
+}
+
+// An exception from the callback leaves walk_dir_parallel as it leaves
+// walk_dir: the readers are stopped and waited for on the way out (no leak,
+// no reader left touching the FS), and the next walk is whole.
+TEST(ParallelWalk, ExceptionFromTheCallbackStopsTheReaders) {
+  auto fs = make_tree(60, 8);
+  CountingFS counted(fs);
+  in_runtime(2, [&] {
+    auto throw_at = [](std::string_view p, const vfs::DirEntry*,
+                       const vfs::Error*) -> vfs::Result<WalkAction> {
+      if (p == "d3/s10/f2") throw std::runtime_error("callback failed");
+      return WalkAction::proceed;
+    };
+    EXPECT_THROW((void)vfs::walk_dir(counted, ".", throw_at), std::runtime_error);
+    EXPECT_THROW((void)vfs::walk_dir_parallel(counted, ".", throw_at, {.batch = 2}),
+                 std::runtime_error);
+    const std::size_t reads = counted.reads();
+    for (int i = 0; i < 100; ++i) vfs::runtime::yield();
+    EXPECT_EQ(counted.reads(), reads);  // nobody reads after the walk is gone
+    expect_same_walk(counted, proceed, {.batch = 2});
+  });
 }
 
 TEST(ParallelWalk, SameOrderAsWalkDirOnDisk) {
