@@ -88,7 +88,8 @@ class ReadAheadLister final : public internal::DirLister {
         max_readers_(std::max(options.readers, 1)),
         max_ahead_(options.max_ahead),
         procs_(runtime::procs()),
-        batch_(std::max<std::size_t>(options.batch, 1)) {}
+        batch_(
+            std::clamp<std::size_t>(options.batch, 1, std::max<std::size_t>(max_ahead_ / 4, 1))) {}
 
   // Queued ranges are dropped, readers stop at their next directory; they
   // are gone before the FS and this lister can be.
@@ -132,8 +133,10 @@ class ReadAheadLister final : public internal::DirLister {
  private:
   struct Cursor {
     RangePtr range;
-    std::size_t next = 0;
-    bool ready = false;
+    std::size_t next = 0;          // the next step to look at
+    std::size_t listings_end = 0;  // just past the range's last listing, once ready
+    bool ready = false;            // the range is finished: its steps can be read
+    bool released = false;         // its listings no longer count as ahead
   };
 
   // Moves the cursors forward to the listing of `path`. Listings passed over
@@ -145,13 +148,18 @@ class ReadAheadLister final : public internal::DirLister {
       if (!top.ready) {
         await(*top.range);
         top.ready = true;
+        top.listings_end = listings_end(*top.range);
       }
       bool descended = false;
       while (!descended && top.next < top.range->steps.size()) {
         Step& step = top.range->steps[top.next++];
         if (!step.hole) {
-          if (step.path == path) return &step;
-        } else if (below(path, step.hole->dir)) {
+          if (step.path != path) continue;
+          release_if_passed(top);
+          return &step;
+        }
+        if (below(path, step.hole->dir)) {
+          release_if_passed(top);
           RangePtr hole = step.hole;
           cursors_.push_back({std::move(hole)});  // `top` is invalid from here
           descended = true;
@@ -160,11 +168,28 @@ class ReadAheadLister final : public internal::DirLister {
         }
       }
       if (!descended) {
-        release(*top.range);
+        release_if_passed(top);
         cursors_.pop_back();
       }
     }
     return nullptr;
+  }
+
+  static std::size_t listings_end(const Range& r) {
+    std::size_t end = r.steps.size();
+    while (end > 0 && r.steps[end - 1].hole) --end;
+    return end;
+  }
+
+  // Once the walk has taken the last listing of a range, its listings stop
+  // counting against max_ahead, though the holes after them (the rest of
+  // the subtree, often large) are still to come: else every range the walk
+  // is descending through would hold its batch until that subtree is done,
+  // and readers would stop after max_ahead / batch levels of it.
+  void release_if_passed(Cursor& c) {
+    if (c.released || c.next < c.listings_end) return;
+    c.released = true;
+    release(*c.range);
   }
 
   // Waits for range `r`, which the walk has reached. If no reader has
@@ -406,7 +431,7 @@ class ReadAheadLister final : public internal::DirLister {
     }
   }
 
-  // The walk is done with range `r`: its listings no longer count as ahead.
+  // The walk has taken every listing of range `r`: they no longer count as ahead.
   void release(Range& r) {
     bool spawn = false;
     {

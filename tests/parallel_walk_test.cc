@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -79,8 +80,15 @@ class CountingFS final : public vfs::ReadDirFS {
     {
       std::lock_guard lock(mu_);
       reads_.push_back(std::string(n));
+      if (vfs::runtime::fiber_id() != walker_) ++read_ahead_;
     }
     return inner_.read_dir(n);
+  }
+  // Reads from fibers other than `walker` count as read ahead.
+  void set_walker(std::uint64_t walker) { walker_ = walker; }
+  std::size_t read_ahead() {
+    std::lock_guard lock(mu_);
+    return read_ahead_;
   }
   std::size_t reads() {
     std::lock_guard lock(mu_);
@@ -97,6 +105,8 @@ class CountingFS final : public vfs::ReadDirFS {
   vfs::MapFS& inner_;
   std::mutex mu_;
   std::vector<std::string> reads_;
+  std::uint64_t walker_ = 0;
+  std::size_t read_ahead_ = 0;
 };
 
 void in_runtime(int procs, const std::function<void()>& body) {
@@ -213,6 +223,28 @@ TEST(ParallelWalk, ExceptionFromTheCallbackStopsTheReaders) {
     for (int i = 0; i < 100; ++i) vfs::runtime::yield();
     EXPECT_EQ(counted.reads(), reads);  // nobody reads after the walk is gone
     expect_same_walk(counted, proceed, {.batch = 2});
+  });
+}
+
+// max_ahead bounds what readers hold for the walk, not how much of the tree
+// they read: with a window far smaller than a directory's subtree, readers
+// still do most of the reading while the walk (slow here) visits. Listings
+// the walk has taken stop counting, though the rest of their directory is
+// still to come, and batches shrink to fit the window.
+TEST(ParallelWalk, SmallMaxAheadStillReadsAhead) {
+  vfs::MapFS tree;
+  for (int d = 0; d < 300; ++d) (void)tree.add("t/d" + std::to_string(d) + "/f", {"x"});
+  CountingFS fs(tree);
+  in_runtime(2, [&] {
+    fs.set_walker(vfs::runtime::fiber_id());
+    auto slow = [](std::string_view, const vfs::Error*) -> vfs::Result<WalkAction> {
+      for (int i = 0; i < 50; ++i) vfs::runtime::yield();
+      return WalkAction::proceed;
+    };
+    Log log;
+    ASSERT_TRUE(vfs::walk_dir_parallel(fs, ".", logger(log, slow), {.max_ahead = 8}).ok());
+    EXPECT_EQ(log.size(), 1u + 1 + 300 * 2);
+    EXPECT_GE(fs.read_ahead(), 300u / 4);  // 13-34 when the window stalled readers
   });
 }
 

@@ -41,6 +41,7 @@ struct ParallelWalkOptions {
   std::size_t max_ahead = 4096;
   // Directories a reader lists before it hands the rest of its part back.
   // Bigger batches coordinate less; smaller ones spread small trees wider.
+  // At most max_ahead / 4, so that a few batches fit in the window.
   std::size_t batch = 32;
 };
 
