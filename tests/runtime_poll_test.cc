@@ -1,8 +1,11 @@
 // The network poller: fibers waiting on pipes park on epoll, not threads.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -171,4 +174,77 @@ TEST(RuntimePoll, PlainThreadWaitsWithPoll) {
   writer.join();
   EXPECT_EQ(r.value, 1);
   EXPECT_EQ(c, 't');
+}
+
+// poll_close wakes a fiber parked on the fd, which fails with EBADF: a
+// server closing a connection (or its listener) does not leave a fiber
+// waiting for good. With close(2) the kernel would drop the fd from epoll
+// and nothing would ever wake it.
+TEST(RuntimePoll, PollCloseWakesTheWaitersWithEBADF) {
+  HangGuard guard("poll_close");
+  Pipe pipe;
+  rt::IoResult read_result, write_result;
+  rt::run(
+      [&] {
+        // Fill the pipe so that a writer parks too.
+        ASSERT_EQ(::fcntl(pipe.w, F_SETFL, ::fcntl(pipe.w, F_GETFL) | O_NONBLOCK), 0);
+        while (pipe.put('x')) {
+        }
+        rt::WaitGroup wg;
+        wg.add(2);
+        std::atomic<int> parking{0};
+        rt::go([&] {
+          ++parking;
+          char c;
+          write_result = rt::poll_write(pipe.w, &c, 1);
+          wg.done();
+        });
+        Pipe other;  // the reader waits on an empty pipe of its own
+        rt::go([&] {
+          ++parking;
+          char c;
+          read_result = rt::poll_read(other.r, &c, 1);
+          wg.done();
+        });
+        while (parking.load() < 2) rt::yield();
+        for (int i = 0; i < 100; ++i) rt::yield();  // let both park
+        EXPECT_EQ(rt::poll_close(pipe.w), 0);
+        EXPECT_EQ(rt::poll_close(other.r), 0);
+        pipe.w = other.r = -1;
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_EQ(write_result.err, EBADF);
+  EXPECT_EQ(read_result.err, EBADF);
+  EXPECT_EQ(::close(pipe.w), -1);  // closed once, by poll_close
+}
+
+// The poller forgets a closed fd: the next file to get its number is made
+// non-blocking too. After close(2) instead, the poller would still think the
+// number non-blocking and a read on the new, blocking file would block the
+// thread.
+TEST(RuntimePoll, NextFileWithAClosedNumberIsMadeNonBlocking) {
+  rt::run([] {
+    auto first = std::make_unique<Pipe>();
+    ASSERT_TRUE(first->put('a'));
+    char c = 0;
+    EXPECT_EQ(rt::poll_read(first->r, &c, 1).value, 1);
+    const int number = first->r;
+    EXPECT_EQ(rt::poll_close(first->r), 0);
+    first->r = -1;
+    Pipe second;  // pipe(2) takes the lowest free numbers
+    ASSERT_EQ(second.r, number);
+    EXPECT_EQ(::fcntl(second.r, F_GETFL) & O_NONBLOCK, 0);
+    ASSERT_TRUE(second.put('b'));
+    EXPECT_EQ(rt::poll_read(second.r, &c, 1).value, 1);
+    EXPECT_EQ(c, 'b');
+    EXPECT_NE(::fcntl(second.r, F_GETFL) & O_NONBLOCK, 0);
+  });
+}
+
+TEST(RuntimePoll, PollCloseWithoutARuntimeCloses) {
+  Pipe pipe;
+  EXPECT_EQ(rt::poll_close(pipe.r), 0);
+  EXPECT_EQ(rt::poll_close(pipe.r), EBADF);
+  pipe.r = -1;
 }

@@ -56,4 +56,9 @@ IoResult poll_write(int fd, const void* buf, std::size_t len) noexcept {
 int wait_readable(int fd) noexcept { return wait_for(fd, false); }
 int wait_writable(int fd) noexcept { return wait_for(fd, true); }
 
+int poll_close(int fd) noexcept {
+  if (detail::Sched* s = detail::sched()) return s->poller.close(fd);
+  return ::close(fd) == 0 ? 0 : errno;
+}
+
 }  // namespace vfs::runtime

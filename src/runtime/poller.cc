@@ -30,18 +30,46 @@ Poller::~Poller() {
 }
 
 PollDesc* Poller::desc(int fd) {
-  std::lock_guard<Lock> lock(map_lock_);
-  auto& pd = descs_[fd];
-  if (!pd) {
-    pd = std::make_unique<PollDesc>();
-    pd->fd = fd;
-  }
+  PollDesc* pd = find(fd, /*make=*/true);
+  std::lock_guard<Lock> lock(pd->lock);
   if (!pd->nonblocking) {
     const int flags = ::fcntl(fd, F_GETFL);
     if (flags >= 0 && !(flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     pd->nonblocking = true;
   }
+  return pd;
+}
+
+PollDesc* Poller::find(int fd, bool make) {
+  std::lock_guard<Lock> lock(map_lock_);
+  auto it = descs_.find(fd);
+  if (it != descs_.end()) return it->second.get();
+  if (!make) return nullptr;
+  auto& pd = descs_[fd];
+  pd = std::make_unique<PollDesc>();
+  pd->fd = fd;
   return pd.get();
+}
+
+int Poller::close(int fd) noexcept {
+  PollDesc* pd = find(fd, /*make=*/false);
+  if (!pd) return ::close(fd) == 0 ? 0 : errno;
+  // Closed under the lock: a waiter that comes after sees the fd closed
+  // (epoll_ctl fails with EBADF) rather than parking on it for good.
+  pd->lock.lock();
+  PollWaiter* r = std::exchange(pd->rg, nullptr);
+  PollWaiter* w = std::exchange(pd->wg, nullptr);
+  pd->rready = pd->wready = pd->nonblocking = false;
+  ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);  // close alone would not if fd was dup'd
+  const int err = ::close(fd) == 0 ? 0 : errno;
+  pd->lock.unlock();
+  for (PollWaiter* x : {r, w}) {
+    if (!x) continue;
+    x->err = EBADF;
+    waiters_.fetch_sub(1);
+    wake(&x->w);
+  }
+  return err;
 }
 
 int Poller::wait(PollDesc* pd, bool write) noexcept {
@@ -63,16 +91,16 @@ int Poller::wait(PollDesc* pd, bool write) noexcept {
     pd->lock.unlock();
     return err;
   }
-  Waiter*& slot = write ? pd->wg : pd->rg;
+  PollWaiter*& slot = write ? pd->wg : pd->rg;
   if (slot) {  // one reader and one writer at a time (Go serializes them too)
     pd->lock.unlock();
     return EBUSY;
   }
-  Waiter w;
-  slot = &w;
+  PollWaiter waiter;
+  slot = &waiter;
   waiters_.fetch_add(1);
-  detail::wait(w, unlock_lock, &pd->lock);
-  return 0;
+  detail::wait(waiter.w, unlock_lock, &pd->lock);
+  return waiter.err;
 }
 
 int Poller::poll(std::int64_t deadline_ns) noexcept {
@@ -102,8 +130,8 @@ int Poller::poll(std::int64_t deadline_ns) noexcept {
     const std::uint32_t e = events[i].events;
     const bool readable = e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
     const bool writable = e & (EPOLLOUT | EPOLLHUP | EPOLLERR);
-    Waiter* r = nullptr;
-    Waiter* w = nullptr;
+    PollWaiter* r = nullptr;
+    PollWaiter* w = nullptr;
     pd->lock.lock();
     if (readable) {
       r = std::exchange(pd->rg, nullptr);
@@ -114,10 +142,10 @@ int Poller::poll(std::int64_t deadline_ns) noexcept {
       if (!w) pd->wready = true;
     }
     pd->lock.unlock();
-    for (Waiter* x : {r, w}) {
+    for (PollWaiter* x : {r, w}) {
       if (!x) continue;
       waiters_.fetch_sub(1);
-      wake(x);
+      wake(&x->w);
       ++woken;
     }
   }

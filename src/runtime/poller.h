@@ -22,14 +22,22 @@
 
 namespace vfs::runtime::detail {
 
+// A fiber or thread parked in Poller::wait, and why it was woken.
+struct PollWaiter {
+  Waiter w;
+  int err = 0;  // 0: the fd may be ready; EBADF: it was closed (Poller::close)
+};
+
+// What the poller knows of one fd number. Kept for good once made (a waiter
+// may hold it); close() makes it new again for the next file of that number.
 struct PollDesc {
   int fd = -1;
-  Lock lock;
-  Waiter* rg = nullptr;  // fiber or thread waiting to read
-  Waiter* wg = nullptr;  // ... to write
-  bool rready = false;   // an edge arrived with no reader waiting
+  Lock lock;                 // guards everything below
+  PollWaiter* rg = nullptr;  // fiber or thread waiting to read
+  PollWaiter* wg = nullptr;  // ... to write
+  bool rready = false;       // an edge arrived with no reader waiting
   bool wready = false;
-  bool nonblocking = false;
+  bool nonblocking = false;  // O_NONBLOCK set on this file
 };
 
 class Poller {
@@ -50,6 +58,11 @@ class Poller {
   // block) and wake the fibers whose fds are ready. Returns how many.
   int poll(std::int64_t deadline_ns) noexcept;
 
+  // Closes fd: wakes its waiters with EBADF and forgets its state, so that
+  // a file that gets the number next starts afresh (Go's pollDesc close).
+  // Returns close(2)'s errno, or 0.
+  int close(int fd) noexcept;
+
   // Makes a blocked poll() return (Go's netpollBreak).
   void interrupt() noexcept;
 
@@ -58,6 +71,9 @@ class Poller {
   std::int64_t last_poll() const noexcept { return last_poll_.load(std::memory_order_relaxed); }
 
  private:
+  // The descriptor of fd, made if `make` and there is none; nullptr if not.
+  PollDesc* find(int fd, bool make);
+
   int epfd_ = -1;
   int eventfd_ = -1;
   Lock map_lock_;

@@ -8,9 +8,9 @@
 // the system call's: value >= 0, or err (an errno value).
 //
 // Use these for fds that can block indefinitely (sockets, pipes, ttys). For
-// regular files, which epoll cannot watch, use runtime::syscall(). Do not
-// close an fd while a fiber waits on it in poll_read/poll_write. One fiber
-// at a time may wait to read an fd, and one to write it; another gets EBUSY.
+// regular files, which epoll cannot watch, use runtime::syscall(). Close
+// such fds with poll_close(), not close(2). One fiber at a time may wait to
+// read an fd, and one to write it; another gets EBUSY.
 #pragma once
 
 #include <cstddef>
@@ -30,5 +30,16 @@ IoResult poll_write(int fd, const void* buf, std::size_t len) noexcept;
 // Returns 0, or an errno value if fd cannot be polled.
 int wait_readable(int fd) noexcept;
 int wait_writable(int fd) noexcept;
+
+// Closes fd. Fibers waiting on it in the calls above wake and fail with
+// EBADF, as a Go connection's pending reads fail when it is closed (with
+// close(2) they would wait for good: the kernel drops a closed fd from
+// epoll without a word). And the poller forgets what it knew of the fd
+// (that it set O_NONBLOCK, a readiness edge), which the next file to get
+// the same number must not inherit: with close(2), that file would not be
+// made non-blocking, and a read on it would block its thread. A plain
+// thread waiting in poll(2) is not woken, as with close(2). Returns 0, or
+// close(2)'s errno.
+int poll_close(int fd) noexcept;
 
 }  // namespace vfs::runtime
