@@ -248,3 +248,46 @@ TEST(RuntimePoll, PollCloseWithoutARuntimeCloses) {
   EXPECT_EQ(rt::poll_close(pipe.r), EBADF);
   pipe.r = -1;
 }
+
+// Any number of fibers may wait on one fd (acceptors on one listener, say).
+// A single write of one byte per reader is one readiness edge, and it must
+// reach them all; then poll_close wakes the next group with EBADF.
+TEST(RuntimePoll, ManyFibersWaitOnOneFd) {
+  HangGuard guard("many readers of one fd");
+  constexpr int kReaders = 8;
+  Pipe pipe;
+  std::atomic<int> got{0}, closed{0};
+  rt::run(
+      [&] {
+        // Starts kReaders fibers reading a byte each from pipe.r, and waits
+        // until they have had time to park.
+        auto readers = [&](rt::WaitGroup& wg) {
+          std::atomic<int> started{0};
+          wg.add(kReaders);
+          for (int i = 0; i < kReaders; ++i) {
+            rt::go([&] {
+              ++started;
+              char c;
+              const rt::IoResult r = rt::poll_read(pipe.r, &c, 1);
+              if (r.value == 1) ++got;
+              if (r.err == EBADF) ++closed;
+              wg.done();
+            });
+          }
+          while (started.load() < kReaders) rt::yield();
+          for (int i = 0; i < 100; ++i) rt::yield();
+        };
+        rt::WaitGroup first;
+        readers(first);
+        ASSERT_EQ(::write(pipe.w, "abcdefgh", kReaders), kReaders);
+        first.wait();
+        rt::WaitGroup second;
+        readers(second);
+        EXPECT_EQ(rt::poll_close(pipe.r), 0);
+        pipe.r = -1;
+        second.wait();
+      },
+      {.procs = 2});
+  EXPECT_EQ(got.load(), kReaders);
+  EXPECT_EQ(closed.load(), kReaders);
+}

@@ -63,12 +63,8 @@ int Poller::close(int fd) noexcept {
   ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);  // close alone would not if fd was dup'd
   const int err = ::close(fd) == 0 ? 0 : errno;
   pd->lock.unlock();
-  for (PollWaiter* x : {r, w}) {
-    if (!x) continue;
-    x->err = EBADF;
-    waiters_.fetch_sub(1);
-    wake(&x->w);
-  }
+  wake_all(r, EBADF);
+  wake_all(w, EBADF);
   return err;
 }
 
@@ -91,13 +87,10 @@ int Poller::wait(PollDesc* pd, bool write) noexcept {
     pd->lock.unlock();
     return err;
   }
-  PollWaiter*& slot = write ? pd->wg : pd->rg;
-  if (slot) {  // one reader and one writer at a time (Go serializes them too)
-    pd->lock.unlock();
-    return EBUSY;
-  }
+  PollWaiter*& list = write ? pd->wg : pd->rg;
   PollWaiter waiter;
-  slot = &waiter;
+  waiter.next = list;
+  list = &waiter;
   waiters_.fetch_add(1);
   detail::wait(waiter.w, unlock_lock, &pd->lock);
   return waiter.err;
@@ -142,14 +135,21 @@ int Poller::poll(std::int64_t deadline_ns) noexcept {
       if (!w) pd->wready = true;
     }
     pd->lock.unlock();
-    for (PollWaiter* x : {r, w}) {
-      if (!x) continue;
-      waiters_.fetch_sub(1);
-      wake(&x->w);
-      ++woken;
-    }
+    woken += wake_all(r, 0) + wake_all(w, 0);
   }
   return woken;
+}
+
+int Poller::wake_all(PollWaiter* list, int err) noexcept {
+  int n = 0;
+  while (list) {
+    PollWaiter* x = std::exchange(list, list->next);  // before wake: x may go at once
+    x->err = err;
+    waiters_.fetch_sub(1);
+    wake(&x->w);
+    ++n;
+  }
+  return n;
 }
 
 void Poller::interrupt() noexcept {

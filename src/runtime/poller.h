@@ -2,9 +2,11 @@
 // pipe to become readable/writable park here instead of blocking a thread.
 //
 // Each fd used through runtime::poll_read/poll_write gets a PollDesc and is
-// registered edge-triggered for both directions. A readiness edge wakes the
-// fiber waiting in that direction, or, if none waits yet, is remembered
-// (rready/wready) so a fiber about to park retries instead.
+// registered edge-triggered for both directions. A readiness edge wakes
+// every fiber waiting in that direction (each retries its call, and those
+// that find nothing park again: an edge comes once, so waking one would
+// leave the others waiting while the fd has data), or, if none waits yet, is
+// remembered (rready/wready) so a fiber about to park retries instead.
 //
 // Who polls: a scheduler with nothing local polls without blocking; the one
 // idle M that sleeps until the next timer sleeps in epoll_wait instead (so
@@ -26,6 +28,7 @@ namespace vfs::runtime::detail {
 struct PollWaiter {
   Waiter w;
   int err = 0;  // 0: the fd may be ready; EBADF: it was closed (Poller::close)
+  PollWaiter* next = nullptr;
 };
 
 // What the poller knows of one fd number. Kept for good once made (a waiter
@@ -33,7 +36,7 @@ struct PollWaiter {
 struct PollDesc {
   int fd = -1;
   Lock lock;                 // guards everything below
-  PollWaiter* rg = nullptr;  // fiber or thread waiting to read
+  PollWaiter* rg = nullptr;  // fibers or threads waiting to read (a list)
   PollWaiter* wg = nullptr;  // ... to write
   bool rready = false;       // an edge arrived with no reader waiting
   bool wready = false;
@@ -71,6 +74,9 @@ class Poller {
   std::int64_t last_poll() const noexcept { return last_poll_.load(std::memory_order_relaxed); }
 
  private:
+  // Wakes every waiter of `list` with `err`; returns how many.
+  int wake_all(PollWaiter* list, int err) noexcept;
+
   // The descriptor of fd, made if `make` and there is none; nullptr if not.
   PollDesc* find(int fd, bool make);
 

@@ -9,8 +9,9 @@
 //
 // Use these for fds that can block indefinitely (sockets, pipes, ttys). For
 // regular files, which epoll cannot watch, use runtime::syscall(). Close
-// such fds with poll_close(), not close(2). One fiber at a time may wait to
-// read an fd, and one to write it; another gets EBUSY.
+// such fds with poll_close(), not close(2). Any number of fibers may wait on
+// one fd (several accepting on one listener, say): when it becomes ready
+// they all retry, and those that find nothing wait again.
 #pragma once
 
 #include <cstddef>
