@@ -16,6 +16,7 @@
 namespace rt = vfs::runtime;
 using rt::testing::HangGuard;
 using rt::testing::Pipe;
+using rt::testing::read_then_write;
 
 // With one P, a fiber waiting on an empty pipe does not hold the thread: the
 // writer fiber runs on the same thread, and no thread is created for it.
@@ -26,21 +27,12 @@ TEST(RuntimePoll, WaitingReaderLeavesTheOnlyThreadToTheWriter) {
   rt::Stats seen;
   rt::run(
       [&] {
-        rt::WaitGroup wg;
-        wg.add(2);
-        std::atomic<bool> reading{false};
-        rt::go([&] {
-          reading = true;
-          const rt::IoResult r = rt::poll_read(pipe.r, &got, 1);
-          EXPECT_EQ(r.value, 1) << r.err;
-          wg.done();
-        });
-        rt::go([&] {
-          while (!reading.load()) rt::yield();
-          EXPECT_EQ(rt::poll_write(pipe.w, "p", 1).value, 1);
-          wg.done();
-        });
-        wg.wait();
+        read_then_write(
+            [&] {
+              const rt::IoResult r = rt::poll_read(pipe.r, &got, 1);
+              EXPECT_EQ(r.value, 1) << r.err;
+            },
+            [&] { EXPECT_EQ(rt::poll_write(pipe.w, "p", 1).value, 1); });
         seen = rt::stats();
       },
       {.procs = 1});

@@ -18,6 +18,7 @@
 namespace rt = vfs::runtime;
 using rt::testing::HangGuard;
 using rt::testing::Pipe;
+using rt::testing::read_then_write;
 using rt::testing::tid;
 
 namespace {
@@ -53,22 +54,7 @@ void blocked_reader_does_not_stop_writer(Via via) {
   char got = 0;
   rt::run(
       [&] {
-        rt::WaitGroup wg;
-        wg.add(2);
-        std::atomic<bool> reading{false};
-        rt::go([&] {
-          reading = true;  // no switch between here and read(): the P is ours
-          got = read_byte(pipe.r, via);
-          wg.done();
-        });
-        rt::go([&] {
-          // With one P, running here while `reading` means the reader is
-          // in read() on a thread that does not hold the P.
-          while (!reading.load()) rt::yield();
-          EXPECT_TRUE(pipe.put('x'));
-          wg.done();
-        });
-        wg.wait();
+        read_then_write([&] { got = read_byte(pipe.r, via); }, [&] { EXPECT_TRUE(pipe.put('x')); });
         const rt::Stats stats = rt::stats();
         EXPECT_GE(stats.handoffs + stats.moved_syscalls, 1u);
       },
@@ -102,28 +88,21 @@ TEST(RuntimeSyscall, BlockingCallMovesItsFiberAndThePStays) {
   rt::Stats stats;
   rt::run(
       [&] {
-        rt::WaitGroup wg;
-        wg.add(2);
-        std::atomic<bool> reading{false};
-        rt::go([&] {
-          before = tid();
-          reading = true;
-          char c = 0;
-          EXPECT_EQ(rt::syscall_blocking([&] {
-                      in_call = tid();
-                      return ::read(pipe.r, &c, 1);
-                    }),
-                    1);
-          EXPECT_EQ(c, 'm');
-          wg.done();
-        });
-        rt::go([&] {
-          while (!reading.load()) rt::yield();  // queued when the reader calls
-          writer = tid();
-          EXPECT_TRUE(pipe.put('m'));
-          wg.done();
-        });
-        wg.wait();
+        read_then_write(
+            [&] {
+              before = tid();
+              char c = 0;
+              EXPECT_EQ(rt::syscall_blocking([&] {
+                          in_call = tid();
+                          return ::read(pipe.r, &c, 1);
+                        }),
+                        1);
+              EXPECT_EQ(c, 'm');
+            },
+            [&] {
+              writer = tid();
+              EXPECT_TRUE(pipe.put('m'));
+            });
         stats = rt::stats();
       },
       {.procs = 1});
@@ -144,22 +123,12 @@ TEST(RuntimeSyscall, LongBlockingCallDoesNotStallComputeFiber) {
   std::thread writer = pipe.put_when(computed, 'y');
   rt::run(
       [&] {
-        rt::WaitGroup wg;
-        wg.add(2);
-        std::atomic<bool> reading{false};
-        rt::go([&] {
-          reading = true;
-          EXPECT_EQ(read_byte(pipe.r, Via::kSyscall), 'y');
-          wg.done();
-        });
-        rt::go([&] {
-          while (!reading.load()) rt::yield();  // then the reader holds the thread in read()
-          volatile unsigned long x = 0;
-          for (int i = 0; i < 1'000'000; ++i) x = x + i;
-          computed = true;
-          wg.done();
-        });
-        wg.wait();
+        read_then_write([&] { EXPECT_EQ(read_byte(pipe.r, Via::kSyscall), 'y'); },
+                        [&] {  // the reader holds the thread in read() meanwhile
+                          volatile unsigned long x = 0;
+                          for (int i = 0; i < 1'000'000; ++i) x = x + i;
+                          computed = true;
+                        });
         retakes = rt::stats().retakes;
       },
       {.procs = 1});

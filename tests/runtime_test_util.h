@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -13,7 +14,32 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "vfs/runtime/scheduler.h"
+#include "vfs/runtime/wait_group.h"
+
 namespace vfs::runtime::testing {
+
+// Runs `read` on a fiber and, once that fiber has started, `write` on
+// another, and waits for both: the shape of every test that a fiber blocked
+// reading must not keep the writer from running. Nothing switches between
+// the reader's start and its call, so with one P, `write` starts only once
+// the reader has left the P (parked, or its call handed off or moved).
+inline void read_then_write(const std::function<void()>& read, const std::function<void()>& write) {
+  WaitGroup wg;
+  wg.add(2);
+  std::atomic<bool> reading{false};
+  go([&] {
+    reading = true;
+    read();
+    wg.done();
+  });
+  go([&] {
+    while (!reading.load()) yield();
+    write();
+    wg.done();
+  });
+  wg.wait();
+}
 
 // The calling thread's kernel id: which thread a fiber runs on.
 inline pid_t tid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
@@ -76,33 +102,26 @@ struct Pipe {
   }
 };
 
+// GCC names sanitizers with macros, Clang with __has_feature.
+#if defined(__has_feature)
+#define VFS_TEST_HAS_FEATURE(x) __has_feature(x)
+#else
+#define VFS_TEST_HAS_FEATURE(x) 0
+#endif
+
 // True when built with ThreadSanitizer, whose per-fiber state makes a
 // fiber cost far more (some tests use smaller counts there).
-constexpr bool kTsan =
-#if defined(__SANITIZE_THREAD__)
-    true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    true;
+#if defined(__SANITIZE_THREAD__) || VFS_TEST_HAS_FEATURE(thread_sanitizer)
+constexpr bool kTsan = true;
 #else
-    false;
-#endif
-#else
-    false;
+constexpr bool kTsan = false;
 #endif
 
 // True when built with AddressSanitizer (a parked fiber costs ~30 KB there).
-constexpr bool kAsan =
-#if defined(__SANITIZE_ADDRESS__)
-    true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    true;
+#if defined(__SANITIZE_ADDRESS__) || VFS_TEST_HAS_FEATURE(address_sanitizer)
+constexpr bool kAsan = true;
 #else
-    false;
-#endif
-#else
-    false;
+constexpr bool kAsan = false;
 #endif
 
 }  // namespace vfs::runtime::testing
