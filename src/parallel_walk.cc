@@ -467,7 +467,7 @@ class ReadAheadLister final : public internal::DirLister {
   static constexpr std::size_t kPoolEntries = 256 * 1024;
   static constexpr std::size_t kVectorBatch = 16;
   runtime::detail::Lock pool_lock_;
-  std::vector<std::vector<DirEntry>> pool_;
+  Vectors pool_;
   std::size_t pooled_entries_ = 0;  // the capacities in pool_, summed
 };
 
