@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <array>
 #include <atomic>
 #include <set>
 #include <stdexcept>
@@ -249,6 +250,53 @@ TEST(RuntimeSched, ExceptionFromMainIsRethrownByRun) {
 
 // Fibers left parked when main returns are dropped, not run, and their
 // closures are freed (LSan would flag a leak otherwise).
+// A closure small enough lives in its fiber's descriptor, a bigger one on
+// the heap: both run once and are destroyed once, whether the fiber ends or
+// is dropped when main returns; and a closure whose copy throws leaves the
+// runtime as it was.
+TEST(RuntimeSched, SmallAndLargeClosuresRunAndAreDestroyedOnce) {
+  HangGuard guard("closures");
+  auto token = std::make_shared<int>(1);
+  std::atomic<int> ran{0};
+  struct CopyThrows {
+    CopyThrows() = default;
+    CopyThrows(const CopyThrows&) { throw std::runtime_error("copy"); }
+    void operator()() const {}
+  };
+  rt::WaitGroup never;
+  never.add(1);
+  rt::run([&] {
+    rt::WaitGroup wg;
+    std::array<char, 256> big{};
+    big[255] = 1;
+    for (int i = 0; i < 100; ++i) {
+      wg.add(2);
+      rt::go([&ran, &wg, token] {
+        ++ran;
+        wg.done();
+      });
+      rt::go([&ran, &wg, token, big] {
+        ran += big[255];
+        wg.done();
+      });
+    }
+    wg.wait();
+    const CopyThrows throws;
+    EXPECT_THROW(rt::go(throws), std::runtime_error);
+    wg.add(1);
+    rt::go([&wg] { wg.done(); });  // spawning still works
+    wg.wait();
+    rt::go([&never, token] { never.wait(); });  // dropped, small
+    rt::go([&never, token, big] {
+      never.wait();
+      (void)big;
+    });  // dropped, large
+    for (int i = 0; i < 10; ++i) rt::yield();
+  });
+  EXPECT_EQ(ran.load(), 200);
+  EXPECT_EQ(token.use_count(), 1);
+}
+
 TEST(RuntimeSched, FibersLeftWhenMainReturnsAreDropped) {
   HangGuard guard("drop");
   auto token = std::make_shared<int>(1);

@@ -403,7 +403,7 @@ void destroy_g(Sched& s, G* g) noexcept {
   }
   if (g->stack) s.stacks.put(g->stack);
   tsan_destroy_fiber(g->tsan_fiber);
-  delete g->task;
+  if (g->task) destroy_task(g->task, g->task_slot);
   delete g;
   s.live.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -521,7 +521,7 @@ void run_task(G* g) noexcept {
   }
   // The closure's destructors run here, on the fiber, where they may still
   // use the runtime.
-  delete g->task;
+  destroy_task(g->task, g->task_slot);
   g->task = nullptr;
 }
 
@@ -966,21 +966,19 @@ void check_locked_spawn(Sched& s, G* parent, const SpawnSite& where) {
 
 }  // namespace
 
-void spawn(Task* task, const SpawnSite& where) {
+void spawn(TaskBuilder build, void* closure, const SpawnSite& where) {
   Sched* s = sched();
-  if (!s) {
-    delete task;
-    throw std::logic_error("vfs::runtime::go: no runtime is running");
-  }
+  if (!s) throw std::logic_error("vfs::runtime::go: no runtime is running");
   if (G* parent = current_g(); parent && parent->lock_count > 0) {
-    try {
-      check_locked_spawn(*s, parent, where);
-    } catch (...) {
-      delete task;
-      throw;
-    }
+    check_locked_spawn(*s, parent, where);
   }
-  G* g = new_g(*s, task);
+  G* g = new_g(*s, nullptr);
+  try {
+    g->task = build(closure, g->task_slot);
+  } catch (...) {  // the closure's copy or move threw: the G was never seen
+    gfput(*s, current_m() ? current_m()->p : nullptr, g);
+    throw;
+  }
   M* m = current_m();
   if (m && m->p) {
     runqput(*s, m->p, g, true);

@@ -40,7 +40,8 @@ enum class PStatus : std::uint32_t { idle, running, syscall };
 struct G {
   // Atomic: scheddetail reads it from sysmon while a reused G gets a new one.
   std::atomic<std::uint64_t> id{0};
-  Task* task = nullptr;
+  Task* task = nullptr;  // in task_slot, or on the heap if it did not fit
+  TaskSlot task_slot;
   Stack stack;             // mapped on first run
   Fctx ctx = nullptr;      // where it resumes; valid while not running
   Fctx ret_ctx = nullptr;  // the g0 that resumed it last

@@ -24,6 +24,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <type_traits>
 
 #include "vfs/runtime/config.h"
 #include "vfs/runtime/detail/task.h"
@@ -55,7 +57,7 @@ class SpawnSite {
 
 namespace detail {
 void run_main(Task* main, const Config& config);
-void spawn(Task* task, const SpawnSite& where);
+void spawn(TaskBuilder build, void* closure, const SpawnSite& where);
 }  // namespace detail
 
 // Runs `main` as the first fiber of a new runtime on the calling thread (which
@@ -76,7 +78,12 @@ void run(F&& main, const Config& config = {}) {
 // spawn site in its report or error.
 template <class F>
 void go(F&& fn, const SpawnSite& where = SpawnSite::current()) {
-  detail::spawn(detail::make_task(std::forward<F>(fn)), where);
+  detail::spawn(
+      [](void* closure, detail::TaskSlot& slot) {
+        return detail::make_task(
+            std::forward<F>(*static_cast<std::remove_reference_t<F>*>(closure)), slot);
+      },
+      const_cast<void*>(static_cast<const void*>(std::addressof(fn))), where);
 }
 
 // Lets other fibers run (Go's runtime.Gosched: the caller goes to the global
