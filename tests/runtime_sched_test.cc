@@ -250,6 +250,21 @@ TEST(RuntimeSched, ExceptionFromMainIsRethrownByRun) {
 
 // Fibers left parked when main returns are dropped, not run, and their
 // closures are freed (LSan would flag a leak otherwise).
+namespace {
+std::atomic<int> function_runs{0};
+void count_a_run() { ++function_runs; }
+}  // namespace
+
+// A plain function is a fiber body too, by reference or by pointer.
+TEST(RuntimeSched, GoTakesAFunction) {
+  rt::run([] {
+    rt::go(count_a_run);
+    rt::go(&count_a_run);
+    while (function_runs.load() < 2) rt::yield();
+  });
+  EXPECT_EQ(function_runs.load(), 2);
+}
+
 // A closure small enough lives in its fiber's descriptor, a bigger one on
 // the heap: both run once and are destroyed once, whether the fiber ends or
 // is dropped when main returns; and a closure whose copy throws leaves the

@@ -78,12 +78,16 @@ void run(F&& main, const Config& config = {}) {
 // spawn site in its report or error.
 template <class F>
 void go(F&& fn, const SpawnSite& where = SpawnSite::current()) {
-  detail::spawn(
-      [](void* closure, detail::TaskSlot& slot) {
-        return detail::make_task(
-            std::forward<F>(*static_cast<std::remove_reference_t<F>*>(closure)), slot);
-      },
-      const_cast<void*>(static_cast<const void*>(std::addressof(fn))), where);
+  if constexpr (std::is_function_v<std::remove_reference_t<F>>) {
+    go(&fn, where);  // a function: its pointer is the closure
+  } else {
+    detail::spawn(
+        [](void* closure, detail::TaskSlot& slot) {
+          return detail::make_task(
+              std::forward<F>(*static_cast<std::remove_reference_t<F>*>(closure)), slot);
+        },
+        const_cast<void*>(static_cast<const void*>(std::addressof(fn))), where);
+  }
 }
 
 // Lets other fibers run (Go's runtime.Gosched: the caller goes to the global
