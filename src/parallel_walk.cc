@@ -203,8 +203,7 @@ class ReadAheadLister final : public internal::DirLister {
         std::lock_guard lock(mu_);
         if (r.finished) return;
         if (!r.claimed) {
-          r.claimed = true;
-          queued_.fetch_sub(1, std::memory_order_relaxed);
+          claim_locked(r);
         } else {
           other = claim_queued_locked();
           if (!other) break;
@@ -387,11 +386,16 @@ class ReadAheadLister final : public internal::DirLister {
       RangePtr r = std::move(queue_.begin()->second);
       queue_.erase(queue_.begin());
       if (r->claimed) continue;  // the walk got there first, or skipped it
-      r->claimed = true;
-      queued_.fetch_sub(1, std::memory_order_relaxed);
+      claim_locked(*r);
       return r;
     }
     return nullptr;
+  }
+
+  // Marks an unclaimed range claimed: queued_ counts the unclaimed. Under mu_.
+  void claim_locked(Range& r) {
+    r.claimed = true;
+    queued_.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void finish(Range& r) {
@@ -415,8 +419,7 @@ class ReadAheadLister final : public internal::DirLister {
       if (r.cancelled.load(std::memory_order_relaxed)) return;
       r.cancelled.store(true, std::memory_order_relaxed);
       if (!r.claimed) {
-        r.claimed = true;  // left in queue_; claim_next() passes over it
-        queued_.fetch_sub(1, std::memory_order_relaxed);
+        claim_locked(r);  // left in queue_; claim_next() passes over it
       } else if (r.finished) {
         ahead_ -= r.listed;
         holes = true;

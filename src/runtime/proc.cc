@@ -992,15 +992,20 @@ void spawn(TaskBuilder build, void* closure, const SpawnSite& where) {
 
 namespace {
 
+// What every entry into a call records, whatever happens to the P.
+void mark_in_syscall(G* g, M* m) noexcept {
+  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  g->status.store(GStatus::syscall, std::memory_order_relaxed);
+  m->p->in_fiber.store(false, std::memory_order_relaxed);
+}
+
 // For a call expected to block (Go's entersyscallblock): when the P has
 // other fibers to run, the fiber moves to another thread for the call and
 // the P stays (handoff_syscall); else, or when the fiber is wired to its
 // thread, the P is given away now.
 void enter_syscall_handing_off(G* g) noexcept {
   M* m = g->m;
-  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  g->status.store(GStatus::syscall, std::memory_order_relaxed);
-  m->p->in_fiber.store(false, std::memory_order_relaxed);
+  mark_in_syscall(g, m);
   Sched& s = *sched();
   if (g->lockedm == nullptr && (!runqempty(m->p) || s.runqsize.load() != 0)) {
     SwitchRequest req{SwitchRequest::kSyscallHandoff};
@@ -1028,9 +1033,7 @@ void enter_syscall() noexcept {
   }
   M* m = g->m;
   P* p = m->p;
-  m->syscalls.store(m->syscalls.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  g->status.store(GStatus::syscall, std::memory_order_relaxed);
-  p->in_fiber.store(false, std::memory_order_relaxed);
+  mark_in_syscall(g, m);
   p->m = nullptr;
   m->oldp = p;
   m->p = nullptr;
