@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <numeric>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -293,4 +296,107 @@ TEST(RuntimeChan, PlainThreadAndFibersShareAChannel) {
       },
       {.procs = 2});
   EXPECT_EQ(sum, 1000L * 1001 / 2);
+}
+
+namespace {
+
+// A value whose move throws while `armed` is set.
+struct Touchy {
+  static inline std::atomic<bool> armed{false};
+  int v = 0;
+  Touchy() = default;
+  explicit Touchy(int x) : v(x) {}
+  Touchy(const Touchy&) = default;
+  Touchy(Touchy&& o) : v(o.v) {
+    if (armed.load()) throw std::runtime_error("move threw");
+  }
+  Touchy& operator=(const Touchy&) = default;
+  Touchy& operator=(Touchy&&) = default;
+};
+
+// Parks `waiter` on one P, then runs `thrower` with moves armed: it must
+// throw, and the parked waiter must still be there for `rescue`, not
+// stranded (it used to wait forever, even across close()).
+void expect_partner_not_stranded(const std::function<void()>& waiter,
+                                 const std::function<void()>& thrower,
+                                 const std::function<void()>& rescue) {
+  HangGuard guard("throwing move");
+  std::atomic<bool> finished{false};
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(1);
+        rt::go([&] {
+          waiter();
+          finished = true;
+          wg.done();
+        });
+        for (int i = 0; i < 10; ++i) rt::yield();  // it parks
+        Touchy::armed = true;
+        EXPECT_THROW(thrower(), std::runtime_error);
+        Touchy::armed = false;
+        EXPECT_FALSE(finished.load());
+        rescue();
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_TRUE(finished.load());
+}
+
+}  // namespace
+
+TEST(RuntimeChan, ThrowingMoveIntoAParkedReceiverLeavesItWaiting) {
+  Channel<Touchy> ch;
+  std::optional<Touchy> got;
+  expect_partner_not_stranded([&] { got = ch.recv(); }, [&] { ch.send(Touchy(1)); },
+                              [&] { ch.send(Touchy(2)); });
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->v, 2);
+}
+
+TEST(RuntimeChan, ThrowingMoveFromAParkedSenderLeavesItWaiting) {
+  Channel<Touchy> ch;
+  std::optional<Touchy> got;
+  expect_partner_not_stranded([&] { ch.send(Touchy(3)); }, [&] { ch.recv(); },
+                              [&] { got = ch.recv(); });
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->v, 3);
+}
+
+// The same with the buffer full: the parked sender's value must end in the
+// buffer exactly once, whichever move throws.
+TEST(RuntimeChan, ThrowingMoveWithAFullBufferLosesNothing) {
+  Channel<Touchy> ch(1);
+  std::vector<int> got;
+  expect_partner_not_stranded(
+      [&] {
+        ch.send(Touchy(1));  // fills the buffer
+        ch.send(Touchy(2));  // parks
+      },
+      [&] { ch.recv(); },
+      [&] {
+        while (got.size() < 2) got.push_back(ch.recv()->v);
+      });
+  EXPECT_EQ(got, (std::vector<int>{1, 2}));
+}
+
+TEST(RuntimeChan, ThrowingMoveIntoAParkedSelectLeavesItWaiting) {
+  Channel<Touchy> a, b;
+  std::optional<Touchy> ra, rb;
+  int fired = -1;
+  expect_partner_not_stranded(
+      [&] {
+        fired = rt::select({rt::on_recv(a, ra), rt::on_recv(b, rb)});
+      },
+      [&] { a.send(Touchy(1)); }, [&] { b.close(); });
+  EXPECT_EQ(fired, 1);
+  EXPECT_FALSE(ra.has_value());
+}
+
+TEST(RuntimeChan, CloseWakesAReceiverAfterAThrowingMove) {
+  Channel<Touchy> ch;
+  std::optional<Touchy> got{Touchy(9)};
+  expect_partner_not_stranded([&] { got = ch.recv(); }, [&] { ch.send(Touchy(1)); },
+                              [&] { ch.close(); });
+  EXPECT_FALSE(got.has_value());
 }

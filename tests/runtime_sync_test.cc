@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -158,6 +159,9 @@ TEST(RuntimeSync, SleepLastsAtLeastTheDuration) {
 
 // With one P, a sleeping fiber leaves the thread to the others: the other
 // fiber finishes while the sleeper is still asleep.
+// On one P: the sleeper starts sleeping before the other fiber is even
+// spawned, so the other can only run first if the sleep gave the thread up
+// (a sleep that blocked the thread gives {2, 1}).
 TEST(RuntimeSync, SleepingFiberDoesNotHoldTheThread) {
   HangGuard guard("sleep parks");
   std::vector<int> order;
@@ -165,11 +169,14 @@ TEST(RuntimeSync, SleepingFiberDoesNotHoldTheThread) {
       [&] {
         rt::WaitGroup wg;
         wg.add(2);
+        std::atomic<bool> sleeping{false};
         rt::go([&] {
+          sleeping = true;
           rt::sleep_for(300ms);
           order.push_back(2);
           wg.done();
         });
+        while (!sleeping.load()) rt::yield();
         rt::go([&] {
           order.push_back(1);
           wg.done();
@@ -269,3 +276,40 @@ TEST(RuntimeTimer, ManyTimersDestroyedBeforeFiring) {
 }
 
 TEST(RuntimeTimer, NeedsARuntime) { EXPECT_THROW(rt::Timer t(1ms), std::logic_error); }
+
+// "Forever" durations saturate instead of overflowing into the past (they
+// used to fire or return at once, and sleep_until(max) overflowed).
+TEST(RuntimeTimer, ForeverTimersNeverFire) {
+  HangGuard guard("forever timers");
+  rt::run([] {
+    rt::Timer forever(std::chrono::nanoseconds::max());
+    rt::Timer big(std::chrono::hours(24 * 365 * 200));
+    rt::Timer short_one(20ms);
+    std::optional<rt::Timer::TimePoint> t;
+    EXPECT_EQ(rt::select({rt::on_recv(forever.channel(), t), rt::on_recv(big.channel(), t),
+                          rt::on_recv(short_one.channel(), t)}),
+              2);
+  });
+}
+
+TEST(RuntimeSync, ForeverSleepsNeverReturn) {
+  HangGuard guard("forever sleeps");
+  std::atomic<int> returned{0};
+  rt::run([&] {
+    rt::go([&] {
+      rt::sleep_for(std::chrono::seconds::max());
+      ++returned;
+    });
+    rt::go([&] {
+      rt::sleep_for(std::chrono::hours::max());
+      ++returned;
+    });
+    rt::go([&] {
+      rt::sleep_until(std::chrono::steady_clock::time_point::max());
+      ++returned;
+    });
+    rt::sleep_for(100ms);
+    // main returns: the sleepers are dropped
+  });
+  EXPECT_EQ(returned.load(), 0);
+}

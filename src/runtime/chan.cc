@@ -1,7 +1,9 @@
 // Channels and select, after Go's chan.go and select.go.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "runtime/park.h"
@@ -18,10 +20,40 @@ struct Sudog {
   int* select_fired = nullptr;
   int case_index = 0;
   bool success = false;  // the operation happened (false: channel closed)
-  bool queued = false;
+  // The partner's move of the element threw: the operation did not happen,
+  // and the waiter tries it again rather than report a closed channel.
+  bool retry = false;
+  // Atomic: a dropped select's Unqueue reads it without the channel's lock,
+  // to skip a channel that was destroyed after unlinking it.
+  std::atomic<bool> queued{false};
   Sudog* prev = nullptr;
   Sudog* next = nullptr;
 };
+
+// Room for n elements: inline up to N, on the heap beyond. A select over a
+// few channels - the common case - then allocates nothing, and leaves
+// nothing behind if its fiber is dropped while parked (a dropped fiber's
+// stack is not unwound).
+template <class T, std::size_t N>
+class SmallArray {
+ public:
+  explicit SmallArray(std::size_t n) : size_(n) {
+    if (n > N) heap_ = std::make_unique<T[]>(n);
+  }
+  T* begin() noexcept { return heap_ ? heap_.get() : inline_.data(); }
+  T* end() noexcept { return begin() + size_; }
+  T& operator[](std::size_t i) noexcept { return begin()[i]; }
+  std::size_t size() const noexcept { return size_; }
+  void shrink(std::size_t n) noexcept { size_ = n; }
+
+ private:
+  std::size_t size_;
+  std::array<T, N> inline_{};
+  std::unique_ptr<T[]> heap_;
+};
+
+constexpr std::size_t kInlineCases = 4;
+using ChanSet = SmallArray<ChanBase*, kInlineCases>;
 
 struct ChanOps {
   static void enqueue(SudogList& q, Sudog* s) noexcept {
@@ -33,7 +65,7 @@ struct ChanOps {
       q.head = s;
     }
     q.tail = s;
-    s->queued = true;
+    s->queued.store(true, std::memory_order_relaxed);
   }
 
   static void unlink(SudogList& q, Sudog* s) noexcept {
@@ -48,13 +80,25 @@ struct ChanOps {
       q.tail = s->prev;
     }
     s->prev = s->next = nullptr;
-    s->queued = false;
+    s->queued.store(false, std::memory_order_relaxed);
+  }
+
+  // Unlinks a waiter that will never be woken through this channel. A
+  // select's fiber keeps its Unqueue: it still waits in other channels.
+  static void drop(SudogList& q, Sudog* s) noexcept {
+    unlink(q, s);
+    if (!s->select_done) forget(s->w);
   }
 
   // The first waiter still wanting to proceed. A select that another case
-  // has already won is dropped from the queue (Go's dequeue).
+  // has already won is dropped from the queue (Go's dequeue), and so is a
+  // fiber this thread may not wake (being dropped at exit).
   static Sudog* dequeue(SudogList& q) noexcept {
     while (Sudog* s = q.head) {
+      if (!may_wake(s->w)) {
+        drop(q, s);
+        continue;
+      }
       unlink(q, s);
       if (s->select_done) {
         bool expected = false;
@@ -66,13 +110,16 @@ struct ChanOps {
     return nullptr;
   }
 
-  // Lock held. Sends without blocking if possible; *woken is a receiver to wake.
+  // Lock held. Sends without blocking if possible; *woken is a receiver to
+  // wake, also when T's move throws (it then retries).
   static bool try_send(ChanBase& c, void* src, Sudog** woken) {
     if (c.closed_) throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
     if (Sudog* r = dequeue(c.recvq_)) {
-      c.move_into(r->elem, src);
-      r->success = true;
       *woken = r;
+      r->retry = true;
+      c.move_into(r->elem, src);
+      r->retry = false;
+      r->success = true;
       return true;
     }
     if (c.count_ < c.cap_) {
@@ -84,20 +131,27 @@ struct ChanOps {
   }
 
   // Lock held. Receives without blocking if possible (a closed, drained
-  // channel "receives" nullopt); *woken is a sender to wake.
+  // channel "receives" nullopt); *woken is a sender to wake, also when T's
+  // move throws (it then retries).
   static bool try_recv(ChanBase& c, void* dst, bool* ok, Sudog** woken) {
     if (Sudog* s = dequeue(c.sendq_)) {
+      *woken = s;
+      s->retry = true;
       if (c.cap_ == 0) {
         c.move_into(dst, s->elem);
       } else {
-        // Full buffer: take its head; the sender's value goes to the tail.
-        c.buf_pop_into(dst);
+        // Full buffer: the sender's value goes to the tail, and we take the
+        // head below. Pushed first, so that a throwing move leaves either
+        // nothing changed or the sender's value delivered.
         c.buf_push(s->elem);
+        ++c.count_;
       }
+      s->retry = false;
       s->success = true;
-      *woken = s;
-      *ok = true;
-      return true;
+      if (c.cap_ == 0) {
+        *ok = true;
+        return true;
+      }
     }
     if (c.count_ > 0) {
       c.buf_pop_into(dst);
@@ -113,74 +167,131 @@ struct ChanOps {
     return false;
   }
 
-  static void unlock_all(void* arg) noexcept {
-    for (ChanBase* c : *static_cast<std::vector<ChanBase*>*>(arg)) c->lock_.unlock();
+  static void unlock_all(ChanSet& chans) noexcept {
+    for (ChanBase* c : chans) c->lock_.unlock();
   }
 
   // For a parking select, on g0: once the first lock is released the fiber
   // may be woken and run on, so the list is copied off its stack first.
   static void unlock_all_parked(void* arg) noexcept {
-    const std::vector<ChanBase*> chans = *static_cast<std::vector<ChanBase*>*>(arg);
-    for (ChanBase* c : chans) c->lock_.unlock();
+    ChanSet& parked = *static_cast<ChanSet*>(arg);
+    ChanSet chans(parked.size());
+    std::copy(parked.begin(), parked.end(), chans.begin());
+    unlock_all(chans);
   }
 
-  static void lock_all(const std::vector<ChanBase*>& chans) {
+  static void lock(ChanBase& c) noexcept { c.lock_.lock(); }
+  static void unlock(ChanBase& c) noexcept { c.lock_.unlock(); }
+
+  static void lock_all(ChanSet& chans) {
     for (ChanBase* c : chans) c->lock_.lock();
   }
 
   static SudogList& queue(ChanBase& c, bool send) noexcept { return send ? c.sendq_ : c.recvq_; }
 
-  // Lock held: runs a try_* step, releasing the lock if T's move throws.
+  // Lock held: runs a try_* step; releases the lock either way, then wakes
+  // the partner it found (which retries if the step threw).
   template <class F>
   static bool attempt(ChanBase& c, F step) {
+    Sudog* woken = nullptr;
+    bool done;
     try {
-      return step();
+      done = step(&woken);
     } catch (...) {
       c.lock_.unlock();
+      if (woken) wake(woken->w);
       throw;
     }
+    if (done) {
+      c.lock_.unlock();
+      if (woken) wake(woken->w);
+    }
+    return done;
   }
 
+  // A parked send or receive, as its Unqueue sees it.
+  struct ParkedOp {
+    ChanBase* chan;
+    SudogList* queue;
+    Sudog* sudog;
+  };
+
+  static void unqueue_op(void* arg) noexcept {
+    auto* op = static_cast<ParkedOp*>(arg);
+    op->chan->lock_.lock();
+    if (op->sudog->queued.load(std::memory_order_relaxed)) unlink(*op->queue, op->sudog);
+    op->chan->lock_.unlock();
+  }
+
+  enum class Parked { done, closed, retry };
+
   // Lock held: queues the caller on q and parks until a partner or close()
-  // takes it (the lock is released once parked). True if the operation
-  // happened, false if the channel was closed.
-  static bool park_on(ChanBase& c, SudogList& q, void* elem) {
+  // takes it (the lock is released once parked).
+  static Parked park_on(ChanBase& c, SudogList& q, void* elem, const char* reason) {
     Waiter w;
     Sudog me;
     me.w = &w;
     me.elem = elem;
     enqueue(q, &me);
-    wait(w, unlock_lock, &c.lock_);
-    return me.success;
+    ParkedOp self{&c, &q, &me};
+    wait(w, unlock_lock, &c.lock_, reason, {&unqueue_op, &self});
+    if (me.retry) return Parked::retry;
+    return me.success ? Parked::done : Parked::closed;
   }
 };
 
-void ChanBase::send_erased(void* src) {
+ChanBase::~ChanBase() {
+  // Waiters left can never be woken through this channel now; fibers among
+  // them forget it, so that run() dropping them will not touch it.
   lock_.lock();
-  Sudog* woken = nullptr;
-  if (ChanOps::attempt(*this, [&] { return ChanOps::try_send(*this, src, &woken); })) {
-    lock_.unlock();
-    if (woken) wake(woken->w);
-    return;
-  }
-  if (!ChanOps::park_on(*this, sendq_, src)) {
-    throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
+  while (recvq_.head) ChanOps::drop(recvq_, recvq_.head);
+  while (sendq_.head) ChanOps::drop(sendq_, sendq_.head);
+  lock_.unlock();
+}
+
+void ChanBase::send_erased(void* src) {
+  WakePermit permit;
+  for (;;) {
+    lock_.lock();
+    if (ChanOps::attempt(*this,
+                         [&](Sudog** woken) { return ChanOps::try_send(*this, src, woken); })) {
+      return;
+    }
+    permit.release();  // before blocking
+    switch (ChanOps::park_on(*this, sendq_, src, "Channel::send")) {
+      case ChanOps::Parked::done:
+        return;
+      case ChanOps::Parked::closed:
+        throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
+      case ChanOps::Parked::retry:
+        break;
+    }
   }
 }
 
 bool ChanBase::recv_erased(void* dst) {
-  lock_.lock();
-  Sudog* woken = nullptr;
-  bool ok = false;
-  if (ChanOps::attempt(*this, [&] { return ChanOps::try_recv(*this, dst, &ok, &woken); })) {
-    lock_.unlock();
-    if (woken) wake(woken->w);
-    return ok;
+  WakePermit permit;
+  for (;;) {
+    lock_.lock();
+    bool ok = false;
+    if (ChanOps::attempt(
+            *this, [&](Sudog** woken) { return ChanOps::try_recv(*this, dst, &ok, woken); })) {
+      return ok;
+    }
+    permit.release();
+    switch (ChanOps::park_on(*this, recvq_, dst, "Channel::recv")) {
+      case ChanOps::Parked::done:
+        return true;
+      case ChanOps::Parked::closed:
+        return false;
+      case ChanOps::Parked::retry:
+        break;
+    }
   }
-  return ChanOps::park_on(*this, recvq_, dst);
 }
 
 void ChanBase::close() {
+  WakePermit permit;
   lock_.lock();
   if (closed_) {
     lock_.unlock();
@@ -221,8 +332,8 @@ std::uint32_t select_random() noexcept {
 
 // A random order to poll the cases in (Go's pollorder): fairness among
 // cases ready at once.
-std::vector<std::size_t> poll_order(std::size_t n) {
-  std::vector<std::size_t> order(n);
+SmallArray<std::size_t, kInlineCases> poll_order(std::size_t n) {
+  SmallArray<std::size_t, kInlineCases> order(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t j = select_random() % (i + 1);
     order[i] = order[j];
@@ -233,27 +344,40 @@ std::vector<std::size_t> poll_order(std::size_t n) {
 
 // Every distinct channel, in address order: the order locks are taken in,
 // so two selects over the same channels cannot deadlock (Go's lockorder).
-std::vector<ChanBase*> lock_order(const SelectCase* cases, std::size_t n) {
-  std::vector<ChanBase*> chans;
-  for (std::size_t i = 0; i < n; ++i) chans.push_back(cases[i].chan);
+ChanSet lock_order(const SelectCase* cases, std::size_t n) {
+  ChanSet chans(n);
+  for (std::size_t i = 0; i < n; ++i) chans[i] = cases[i].chan;
   std::sort(chans.begin(), chans.end(), std::less<ChanBase*>{});
-  chans.erase(std::unique(chans.begin(), chans.end()), chans.end());
+  chans.shrink(static_cast<std::size_t>(std::unique(chans.begin(), chans.end()) - chans.begin()));
   return chans;
 }
 
 void park_forever(void*) noexcept {}
 
-}  // namespace
+// A parked select, as its Unqueue sees it.
+struct ParkedSelect {
+  const SelectCase* cases;
+  std::size_t n;
+  Sudog* sudogs;
+};
 
-int select_cases(const SelectCase* cases, std::size_t n, bool block) {
-  if (n == 0) {
-    if (!block) return -1;
-    Waiter w;  // Go's `select {}`: nothing will ever wake us
-    wait(w, park_forever, nullptr);
+void unqueue_select(void* arg) noexcept {
+  auto* sel = static_cast<ParkedSelect*>(arg);
+  for (std::size_t i = 0; i < sel->n; ++i) {
+    Sudog& s = sel->sudogs[i];
+    if (!s.queued.load(std::memory_order_relaxed)) continue;  // its channel may be gone
+    ChanBase& c = *sel->cases[i].chan;
+    ChanOps::lock(c);
+    if (s.queued.load(std::memory_order_relaxed)) {
+      ChanOps::unlink(ChanOps::queue(c, sel->cases[i].send), &s);
+    }
+    ChanOps::unlock(c);
   }
-  std::vector<ChanBase*> chans = lock_order(cases, n);
-  ChanOps::lock_all(chans);
-  // Pass 1: a case that can proceed now.
+}
+
+// Pass 1 of a select: the index of a case that can proceed now, or -1.
+// Locks held on entry and released on return (or throw).
+int select_ready(const SelectCase* cases, std::size_t n, ChanSet& chans) {
   for (std::size_t i : poll_order(n)) {
     const SelectCase& c = cases[i];
     Sudog* woken = nullptr;
@@ -263,46 +387,67 @@ int select_cases(const SelectCase* cases, std::size_t n, bool block) {
       done = c.send ? ChanOps::try_send(*c.chan, c.elem, &woken)
                     : ChanOps::try_recv(*c.chan, c.elem, &ok, &woken);
     } catch (...) {
-      ChanOps::unlock_all(&chans);
+      ChanOps::unlock_all(chans);
+      if (woken) wake(woken->w);
       throw;
     }
     if (done) {
-      ChanOps::unlock_all(&chans);
+      ChanOps::unlock_all(chans);
       if (woken) wake(woken->w);
       return static_cast<int>(i);
     }
   }
-  if (!block) {
-    ChanOps::unlock_all(&chans);
-    return -1;
+  return -1;
+}
+
+}  // namespace
+
+int select_cases(const SelectCase* cases, std::size_t n, bool block) {
+  if (n == 0) {
+    if (!block) return -1;
+    Waiter w;  // Go's `select {}`: nothing will ever wake us
+    wait(w, park_forever, nullptr, "select {}");
   }
-  // Pass 2: wait on all of them; the first to fire wins the CAS on `done`.
-  Waiter w;
-  std::atomic<bool> done{false};
-  int fired = -1;
-  std::vector<Sudog> sudogs(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    Sudog& s = sudogs[i];
-    s.w = &w;
-    s.elem = cases[i].elem;
-    s.select_done = &done;
-    s.select_fired = &fired;
-    s.case_index = static_cast<int>(i);
-    ChanOps::enqueue(ChanOps::queue(*cases[i].chan, cases[i].send), &s);
+  WakePermit permit;
+  ChanSet chans = lock_order(cases, n);
+  for (;;) {
+    ChanOps::lock_all(chans);
+    if (const int ready = select_ready(cases, n, chans); ready >= 0) return ready;
+    if (!block) {
+      ChanOps::unlock_all(chans);
+      return -1;
+    }
+    permit.release();
+    // Pass 2: wait on all of them; the first to fire wins the CAS on `done`.
+    Waiter w;
+    std::atomic<bool> done{false};
+    int fired = -1;
+    SmallArray<Sudog, kInlineCases> sudogs(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      Sudog& s = sudogs[i];
+      s.w = &w;
+      s.elem = cases[i].elem;
+      s.select_done = &done;
+      s.select_fired = &fired;
+      s.case_index = static_cast<int>(i);
+      ChanOps::enqueue(ChanOps::queue(*cases[i].chan, cases[i].send), &s);
+    }
+    ParkedSelect self{cases, n, sudogs.begin()};
+    wait(w, ChanOps::unlock_all_parked, &chans, "select", {&unqueue_select, &self});
+    // Pass 3: leave the queues of the cases that did not fire.
+    ChanOps::lock_all(chans);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (sudogs[i].queued.load(std::memory_order_relaxed))
+        ChanOps::unlink(ChanOps::queue(*cases[i].chan, cases[i].send), &sudogs[i]);
+    }
+    ChanOps::unlock_all(chans);
+    const Sudog& won = sudogs[fired];
+    if (won.retry) continue;  // the partner's move threw: select again
+    if (cases[fired].send && !won.success) {
+      throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
+    }
+    return fired;
   }
-  wait(w, ChanOps::unlock_all_parked, &chans);
-  // Pass 3: leave the queues of the cases that did not fire.
-  ChanOps::lock_all(chans);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (sudogs[i].queued)
-      ChanOps::unlink(ChanOps::queue(*cases[i].chan, cases[i].send), &sudogs[i]);
-  }
-  ChanOps::unlock_all(&chans);
-  const SelectCase& c = cases[fired];
-  if (c.send && !sudogs[fired].success) {
-    throw ClosedChannelError("vfs::runtime::Channel: send on closed channel");
-  }
-  return fired;
 }
 
 }  // namespace vfs::runtime::detail

@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::size_t kAltStackSize = 64 * 1024;
 std::atomic<bool> installed{false};
+struct sigaction previous {};  // the handler ours was installed over
 
 // Async-signal-safe decimal formatting.
 char* put_number(char* out, std::uint64_t v) {
@@ -33,38 +34,52 @@ char* put_text(char* out, const char* s) {
   return out;
 }
 
-void on_segv(int sig, siginfo_t* info, void*) {
+void name_overflowed_fiber(const G* g) noexcept {
+  char line[256];
+  char* p = put_text(line, "vfs runtime: fiber ");
+  p = put_number(p, g->id.load(std::memory_order_relaxed));
+  p = put_text(p, " overflowed its stack (");
+  p = put_number(p, g->stack.usable());
+  p = put_text(p, " bytes); raise vfs::runtime::Config::stack_size\n");
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line, static_cast<std::size_t>(p - line));
+}
+
+// Hands the fault to whoever handled SIGSEGV before us (a sanitizer, the
+// application), as Go forwards signals it does not own; with nobody, the
+// default action.
+void forward(int sig, siginfo_t* info, void* context) {
+  if (previous.sa_flags & SA_SIGINFO) {
+    if (previous.sa_sigaction) {
+      previous.sa_sigaction(sig, info, context);
+      return;
+    }
+  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
+    previous.sa_handler(sig);
+    return;
+  }
+  // Returning re-executes the faulting access, which now kills.
+  ::signal(sig, SIG_DFL);
+}
+
+void on_segv(int sig, siginfo_t* info, void* context) {
   // current_g() reads the thread pointer only: safe here.
   if (G* g = current_g(); g && g->stack) {
     const auto* addr = static_cast<const char*>(info->si_addr);
     const auto* guard = static_cast<const char*>(g->stack.mapping);
-    if (addr >= guard && addr < guard + g->stack.guard) {
-      char line[256];
-      char* p = put_text(line, "vfs runtime: fiber ");
-      p = put_number(p, g->id.load(std::memory_order_relaxed));
-      p = put_text(p, " overflowed its stack (");
-      p = put_number(p, g->stack.usable());
-      p = put_text(p, " bytes); raise vfs::runtime::Config::stack_size\n");
-      [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line, static_cast<std::size_t>(p - line));
-    }
+    if (addr >= guard && addr < guard + g->stack.guard) name_overflowed_fiber(g);
   }
-  // Default action: returning re-executes the faulting access, which now kills.
-  ::signal(sig, SIG_DFL);
+  forward(sig, info, context);
 }
 
 }  // namespace
 
 void install_overflow_handler() noexcept {
   if (installed.exchange(true)) return;
-  struct sigaction old {};
-  if (::sigaction(SIGSEGV, nullptr, &old) != 0) return;
-  if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL) return;  // someone else's
-  if ((old.sa_flags & SA_SIGINFO) && old.sa_sigaction != nullptr) return;
   struct sigaction sa {};
   sa.sa_sigaction = on_segv;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGSEGV, &sa, nullptr);
+  ::sigaction(SIGSEGV, &sa, &previous);
 }
 
 void* add_signal_stack() noexcept {

@@ -57,7 +57,10 @@ int wait_readable(int fd) noexcept { return wait_for(fd, false); }
 int wait_writable(int fd) noexcept { return wait_for(fd, true); }
 
 int poll_close(int fd) noexcept {
-  if (detail::Sched* s = detail::sched()) return s->poller.close(fd);
+  // Closing may wake fibers: from a plain thread, only while the runtime is pinned.
+  detail::WakePermit permit;
+  detail::RuntimePin pin;
+  if (detail::Sched* s = pin.get()) return s->poller.close(fd);
   return ::close(fd) == 0 ? 0 : errno;
 }
 

@@ -92,7 +92,7 @@ int Poller::wait(PollDesc* pd, bool write) noexcept {
   waiter.next = list;
   list = &waiter;
   waiters_.fetch_add(1);
-  detail::wait(waiter.w, unlock_lock, &pd->lock);
+  detail::wait(waiter.w, unlock_lock, &pd->lock, write ? "poll write" : "poll read");
   return waiter.err;
 }
 

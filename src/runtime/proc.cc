@@ -1,5 +1,6 @@
 // The scheduler proper, after Go's runtime/proc.go: schedule, findrunnable,
 // wakep/startm/stopm/handoffp, the g0 side of switches, and run()/go().
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,16 @@ namespace {
 std::atomic<Sched*> the_sched{nullptr};
 thread_local M* tls_m = nullptr;
 std::atomic<int> max_threads{10000};
-std::atomic<bool> thread_limit_reported{false};
+
+// The gate plain threads pass to use the running runtime (pin_runtime):
+// bit 0 is set while it accepts them, the rest counts those inside. run()
+// opens it once the Sched is published, and closes it and waits for the
+// count to drain before tearing anything down.
+constexpr std::uint64_t kGateOpen = 1;
+constexpr std::uint64_t kGateUser = 2;
+std::atomic<std::uint64_t> gate{0};
+
+std::atomic<bool> forked_child{false};
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr std::size_t kDefaultStackSize = 256 * 1024;
@@ -58,9 +68,11 @@ std::size_t resolve_stack_size(const Config& config) {
   return config.stack_size ? config.stack_size : kDefaultStackSize;
 }
 
-[[noreturn]] void fatal(const char* what) noexcept {
-  ::fprintf(stderr, "vfs runtime: fatal: %s\n", what);
-  ::abort();
+constexpr std::size_t kDefaultGuardSize = 64 * 1024;
+
+std::size_t resolve_guard_size(const Config& config) {
+  if (!config.guard_pages) return 0;
+  return config.guard_size ? config.guard_size : kDefaultGuardSize;
 }
 
 // --- P and M bookkeeping (sched.lock held) ---------------------------------
@@ -138,13 +150,17 @@ void mstart(Sched* s, M* m) {
   drop_signal_stack(altstack);
 }
 
-void report_thread_limit(int limit) noexcept {
-  if (!thread_limit_reported.exchange(true)) {
-    ::fprintf(stderr,
-              "vfs runtime: thread limit of %d reached (set_max_threads); a P waits idle "
-              "until a thread is free\n",
-              limit);
-  }
+// Go's checkmcount: a program that needs more threads than the limit is
+// broken (runaway blocking calls), and waiting for a thread to free up can
+// wait forever - when the calls in progress wait for fibers that need a
+// thread to run. Fatal, as in Go, rather than a hang.
+[[noreturn]] void thread_limit_exceeded(int limit) noexcept {
+  char what[160];
+  std::snprintf(what, sizeof what,
+                "program exceeds the %d-thread limit (runtime::set_max_threads): every thread is "
+                "busy in a system call or wired to a fiber",
+                limit);
+  fatal(what);
 }
 
 // A thread may be in an unusual kernel state (a namespace, a signal mask)
@@ -174,16 +190,12 @@ void template_thread_main(Sched& s) {
 
 // Starts a thread for `p` (Go's newm), or for `g`, a fiber in a blocking call
 // that is to run without a P. sched.lock held by `lock`, which is released.
-// False (lock still held, p untouched) when the thread limit or shutdown
-// forbid it.
+// False (lock still held, p untouched) on shutdown. Beyond the thread limit
+// the process ends (thread_limit_exceeded).
 bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock, G* g = nullptr) {
-  const int limit = max_threads.load();
-  if (s.shutdown.load() || s.mcount.load() >= limit) {
-    if (!s.shutdown.load()) {
-      s.thread_limit_hits.fetch_add(1, std::memory_order_relaxed);
-      report_thread_limit(limit);
-    }
-    return false;
+  if (s.shutdown.load()) return false;
+  if (const int limit = max_threads.load(); s.mcount.load() >= limit) {
+    thread_limit_exceeded(limit);
   }
   auto* m = new M;
   m->id = static_cast<int>(s.allm.size());
@@ -512,12 +524,15 @@ void run_task(G* g) noexcept {
   try {
     g->task->run();
   } catch (...) {
+    if (in_forked_child()) fatal_in_forked_child("an exception escaped a fiber");
     if (!g->is_main) {
       ::fprintf(stderr, "vfs runtime: an exception escaped fiber %llu\n",
                 static_cast<unsigned long long>(g->id.load(std::memory_order_relaxed)));
       std::terminate();
     }
-    sched()->main_error = std::current_exception();
+    Sched& s = *sched();
+    std::lock_guard lock(s.lock);
+    if (!s.main_error) s.main_error = std::current_exception();
   }
   // The closure's destructors run here, on the fiber, where they may still
   // use the runtime.
@@ -531,6 +546,8 @@ void g_entry(Transfer t) {
   g->ret_ctx = t.fctx;
   g->ret_stack = from;
   run_task(g);
+  // The scheduler this fiber would return to was not copied into the child.
+  if (in_forked_child()) fatal_in_forked_child("a fiber returned");
   SwitchRequest req{SwitchRequest::kExit};
   switch_to_g0(g, req);
   fatal("a finished fiber was resumed");
@@ -571,6 +588,18 @@ void begin_shutdown(Sched& s) noexcept {
   // Idle Ms, wired Ms waiting for their G, retired m0: all re-check.
   for (M* m : s.allm) notify(s, m);
 }
+
+}  // namespace
+
+void stop_with_error(Sched& s, std::exception_ptr error) noexcept {
+  {
+    std::lock_guard lock(s.lock);
+    if (!s.main_error) s.main_error = std::move(error);
+  }
+  begin_shutdown(s);
+}
+
+namespace {
 
 // The wired G of m exited: m gives its P away and its thread ends, never to
 // run another fiber (Go's goexit0 on a locked M). m0 is the caller's thread
@@ -737,7 +766,26 @@ void wait_for_shutdown(Sched& s, M* m) noexcept {
   }
 }
 
+// Lets no more plain threads in (pin_runtime) and waits for those inside to
+// leave: after this, nothing outside the runtime touches it.
+void close_gate() noexcept {
+  gate.fetch_and(~kGateOpen, std::memory_order_acq_rel);
+  while (gate.load(std::memory_order_acquire) >= kGateUser) std::this_thread::yield();
+}
+
+// Takes every parked fiber about to be dropped out of the primitive it waits
+// on, which may outlive run() (park.h). Its stack, where the waiter lives,
+// is freed next.
+void unqueue_dropped(Sched& s) noexcept {
+  std::lock_guard lock(s.allgs_lock);
+  for (G* g = s.allgs; g; g = g->all_next) {
+    if (g->status.load(std::memory_order_acquire) != GStatus::waiting) continue;
+    if (const Unqueue* u = g->unqueue.exchange(nullptr, std::memory_order_acq_rel)) u->fn(u->arg);
+  }
+}
+
 void teardown(Sched& s) {
+  close_gate();
   s.sysmon_stop.store(true);
   s.sysmon_note.wakeup();
   if (s.sysmon.joinable()) s.sysmon.join();
@@ -756,6 +804,7 @@ void teardown(Sched& s) {
   for (M* m : ms) {
     if (m->thread.joinable()) m->thread.join();
   }
+  unqueue_dropped(s);
   // Fibers never resumed again, and the free lists: free them all.
   for (auto& p : s.allp) p->gfree.clear();
   s.gfree.clear();
@@ -793,7 +842,9 @@ std::vector<std::uint32_t> coprimes(std::uint32_t n) {
 
 // --- shared with the rest of the runtime ------------------------------------
 
-Sched::Sched(const Config& config) : stacks(resolve_stack_size(config), config.guard_pages) {
+Sched::Sched(const Config& config)
+    : on_deadlock(config.on_deadlock),
+      stacks(resolve_stack_size(config), resolve_guard_size(config)) {
   const int n = resolve_procs(config);
   for (int i = 0; i < n; ++i) {
     allp.push_back(std::make_unique<P>());
@@ -807,6 +858,45 @@ Sched::Sched(const Config& config) : stacks(resolve_stack_size(config), config.g
 Sched::~Sched() = default;
 
 Sched* sched() noexcept { return the_sched.load(std::memory_order_acquire); }
+
+Sched* pin_runtime() noexcept {
+  if (gate.fetch_add(kGateUser, std::memory_order_acq_rel) & kGateOpen) {
+    return the_sched.load(std::memory_order_acquire);
+  }
+  unpin_runtime();
+  return nullptr;
+}
+
+void unpin_runtime() noexcept { gate.fetch_sub(kGateUser, std::memory_order_acq_rel); }
+
+RuntimePin::RuntimePin() noexcept {
+  if (on_runtime_thread()) {
+    s_ = sched();
+  } else {
+    s_ = pin_runtime();
+    pinned_ = s_ != nullptr;
+  }
+}
+
+[[gnu::noinline]] bool on_runtime_thread() noexcept {
+  return current_m() != nullptr || tls_clean_runtime_thread;
+}
+
+bool in_forked_child() noexcept { return forked_child.load(std::memory_order_relaxed); }
+
+void fatal(const char* what) noexcept {
+  ::fprintf(stderr, "vfs runtime: fatal: %s\n", what);
+  ::abort();
+}
+
+void fatal_in_forked_child(const char* what) noexcept {
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "in the child of a fork() made while a runtime ran, %s; the runtime does not "
+                "exist there: only exec and _exit may follow such a fork()",
+                what);
+  fatal(line);
+}
 
 // noinline + an opaque asm: the thread pointer is re-read at every call, so
 // a fiber that moved to another thread never sees the old thread's M.
@@ -894,15 +984,39 @@ void park(void (*unlock)(void*), void* arg) noexcept {
   switch_to_g0(g, req);
 }
 
+namespace {
+
+// In the child of a fork() the runtime's other threads do not exist, and its
+// locks may be held forever by them: the runtime is gone. The forking thread
+// continues alone, as a plain thread (see in_forked_child).
+void forget_runtime_in_child() noexcept {
+  if (the_sched.load(std::memory_order_relaxed) == nullptr) return;
+  forked_child.store(true, std::memory_order_relaxed);
+  the_sched.store(nullptr, std::memory_order_relaxed);
+  gate.store(0, std::memory_order_relaxed);
+  tls_m = nullptr;
+}
+
+void watch_forks() noexcept {
+  static const int registered = ::pthread_atfork(nullptr, nullptr, forget_runtime_in_child);
+  (void)registered;
+}
+
+}  // namespace
+
 void run_main(Task* main, const Config& config) {
   std::unique_ptr<Task> owned(main);
   if (current_m()) throw std::logic_error("vfs::runtime::run: called from a fiber");
+  if (in_forked_child()) {
+    throw std::logic_error("vfs::runtime::run: in the child of a fork() made while a runtime ran");
+  }
+  watch_forks();
   auto s = std::make_unique<Sched>(config);
   Sched* none = nullptr;
   if (!the_sched.compare_exchange_strong(none, s.get())) {
     throw std::logic_error("vfs::runtime::run: a runtime is already running");
   }
-  thread_limit_reported.store(false);
+  gate.fetch_or(kGateOpen, std::memory_order_acq_rel);
   auto* m0 = new M;
   m0->is_m0 = true;
   m0->rand_state = 0x2545f491u;
@@ -967,8 +1081,14 @@ void check_locked_spawn(Sched& s, G* parent, const SpawnSite& where) {
 }  // namespace
 
 void spawn(TaskBuilder build, void* closure, const SpawnSite& where) {
-  Sched* s = sched();
-  if (!s) throw std::logic_error("vfs::runtime::go: no runtime is running");
+  RuntimePin pin;
+  Sched* s = pin.get();
+  if (!s) {
+    throw std::logic_error(in_forked_child()
+                               ? "vfs::runtime::go: no runtime in the child of a fork() made "
+                                 "while one ran (only exec and _exit may follow it)"
+                               : "vfs::runtime::go: no runtime is running");
+  }
   if (G* parent = current_g(); parent && parent->lock_count > 0) {
     check_locked_spawn(*s, parent, where);
   }
@@ -1132,12 +1252,14 @@ void yield() noexcept {
 bool on_fiber() noexcept { return detail::current_g() != nullptr; }
 
 int procs() noexcept {
-  detail::Sched* s = detail::sched();
+  detail::RuntimePin pin;
+  detail::Sched* s = pin.get();
   return s ? s->nprocs() : 0;
 }
 
 int idle_procs() noexcept {
-  detail::Sched* s = detail::sched();
+  detail::RuntimePin pin;
+  detail::Sched* s = pin.get();
   return s ? s->npidle.load(std::memory_order_relaxed) : 0;
 }
 
@@ -1150,7 +1272,8 @@ int set_max_threads(int limit) noexcept { return detail::max_threads.exchange(st
 
 Stats stats() noexcept {
   Stats out;
-  detail::Sched* s = detail::sched();
+  detail::RuntimePin pin;
+  detail::Sched* s = pin.get();
   if (!s) return out;
   out.procs = s->nprocs();
   out.threads = s->mcount.load();
@@ -1165,7 +1288,7 @@ Stats stats() noexcept {
   out.retakes = s->retakes.load();
   out.handoffs = s->handoffs.load();
   out.moved_syscalls = s->moved_syscalls.load();
-  out.thread_limit_hits = s->thread_limit_hits.load();
+  out.deadlock_reports = s->deadlock_reports.load();
   out.long_runs = s->long_runs.load();
   out.locked_spawns = s->locked_spawns.load();
   out.trace_lines = s->trace_lines.load();

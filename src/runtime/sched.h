@@ -61,6 +61,13 @@ struct G {
   // within a sysmon tick again. handoff_since: when such a call began.
   bool handoff_syscalls = false;
   std::int64_t handoff_since = 0;
+  // While parked: what it waits for (deadlock reports), and how to take it
+  // out of the primitive's queue if run() drops it (park.h; the Unqueue
+  // lives in the parked fiber's frame). Atomic: sysmon and run()'s teardown
+  // read them, and a primitive's destructor may clear `unqueue` from any
+  // thread.
+  std::atomic<const char*> wait_reason{nullptr};
+  std::atomic<const Unqueue*> unqueue{nullptr};
 };
 
 // A FIFO of Gs linked through schedlink.
@@ -149,7 +156,8 @@ struct Sched {
   std::vector<std::uint32_t> steal_strides;  // numbers coprime to nprocs (Go's randomOrder)
   M* timer_waiter = nullptr;  // the idle M sleeping in epoll until the next timer or I/O
   std::atomic<bool> shutdown{false};
-  std::exception_ptr main_error;
+  std::exception_ptr main_error;  // guarded by lock once fibers run
+  OnDeadlock on_deadlock = OnDeadlock::fail;
 
   std::mutex allgs_lock;
   G* allgs = nullptr;  // every G, including those on the free lists
@@ -187,14 +195,57 @@ struct Sched {
   std::atomic<std::uint64_t> retakes{0};
   std::atomic<std::uint64_t> handoffs{0};
   std::atomic<std::uint64_t> moved_syscalls{0};
-  std::atomic<std::uint64_t> thread_limit_hits{0};
+  std::atomic<std::uint64_t> deadlock_reports{0};
   std::atomic<std::uint64_t> long_runs{0};
 
   int nprocs() const noexcept { return static_cast<int>(allp.size()); }
 };
 
-// The running runtime, nullptr when none.
+// The running runtime, nullptr when none. Only for the runtime's own threads
+// and fibers, which run() stops before it frees the Sched; anything else
+// pins it first.
 Sched* sched() noexcept;
+
+// Pins the running runtime for a thread outside it (go() or a wakeup from a
+// plain thread): run() does not tear a runtime down while it is pinned, and
+// refuses new pins once it has begun to. Returns nullptr (nothing pinned)
+// when no runtime runs or it is ending. Pins are held for a few
+// instructions, never across a blocking wait.
+Sched* pin_runtime() noexcept;
+void unpin_runtime() noexcept;
+
+// The running runtime for code that may run on any thread: pinned when the
+// caller is outside the runtime, plain sched() on its own threads.
+class RuntimePin {
+ public:
+  RuntimePin() noexcept;
+  ~RuntimePin() { release(); }
+  RuntimePin(const RuntimePin&) = delete;
+  RuntimePin& operator=(const RuntimePin&) = delete;
+  Sched* get() const noexcept { return s_; }
+  explicit operator bool() const noexcept { return s_ != nullptr; }
+  void release() noexcept {
+    if (pinned_) unpin_runtime();
+    pinned_ = false;
+  }
+
+ private:
+  Sched* s_ = nullptr;
+  bool pinned_ = false;
+};
+
+// An M, sysmon or the template thread: the runtime cannot be torn down
+// under them.
+bool on_runtime_thread() noexcept;
+
+// True in the child of a fork() made while a runtime ran. There the runtime
+// does not exist (its other threads were not copied): a runtime call that
+// would need it ends the process with a message naming `what`.
+bool in_forked_child() noexcept;
+[[noreturn]] void fatal_in_forked_child(const char* what) noexcept;
+
+// Prints "vfs runtime: fatal: <what>" and aborts.
+[[noreturn]] void fatal(const char* what) noexcept;
 M* current_m() noexcept;
 G* current_g() noexcept;
 
@@ -216,8 +267,22 @@ std::uint32_t fastrand(M* m) noexcept;
 // Wakes m (sched.lock held): its Note, and the poller if m sleeps in it.
 void notify(Sched& s, M* m) noexcept;
 
+// Ends the runtime as if main had returned, with `error` for run() to
+// rethrow (unless main already left one).
+void stop_with_error(Sched& s, std::exception_ptr error) noexcept;
+
 // sysmon.cc
 void sysmon_main(Sched& s) noexcept;
 void wake_timer_waiter(Sched& s) noexcept;
+
+// deadlock.cc: sysmon's watch for a runtime whose fibers are all asleep
+// (Go's checkdead), acting on Config::on_deadlock.
+struct DeadlockWatch {
+  bool asleep = false;         // the last look found every fiber asleep
+  std::uint64_t progress = 0;  // the progress marker then
+  std::int64_t since = 0;      // asleep since (nanotime)
+  bool reported = false;
+};
+void watch_deadlock(Sched& s, DeadlockWatch& watch, std::int64_t now);
 
 }  // namespace vfs::runtime::detail

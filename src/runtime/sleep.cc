@@ -36,7 +36,7 @@ void sleep_until(std::chrono::steady_clock::time_point deadline) {
   detail::Sched* s = detail::sched();
   s->timers.mu().lock();
   TimerPark park{s, s->timers.add_locked(when, &w)};
-  detail::wait(w, release_timers, &park);
+  detail::wait(w, release_timers, &park, "sleep");
 }
 
 }  // namespace vfs::runtime

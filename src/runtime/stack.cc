@@ -31,10 +31,14 @@ bool install_guard(void* at, std::size_t len) noexcept {
   return ::mprotect(at, len, PROT_NONE) == 0;
 }
 
+std::size_t round_to_pages(std::size_t bytes) noexcept {
+  return (bytes + page_size() - 1) / page_size() * page_size();
+}
+
 }  // namespace
 
-StackPool::StackPool(std::size_t usable, bool guard)
-    : usable_((usable + page_size() - 1) / page_size() * page_size()), guard_(guard) {}
+StackPool::StackPool(std::size_t usable, std::size_t guard)
+    : usable_(round_to_pages(usable)), guard_(round_to_pages(guard)) {}
 
 StackPool::~StackPool() {
   for (Stack s : free_) unmap(s);
@@ -66,7 +70,7 @@ void StackPool::put(Stack stack) noexcept {
 }
 
 Stack StackPool::map_new() noexcept {
-  const std::size_t guard = guard_ ? page_size() : 0;
+  const std::size_t guard = guard_;
   const std::size_t len = usable_ + guard;
   void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);

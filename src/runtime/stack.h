@@ -1,10 +1,14 @@
 // Fiber stacks: mmap'd, guarded, pooled.
 //
-// Each stack is one anonymous mapping: a guard page at the low end, then
-// `usable` bytes. The guard is installed with madvise(MADV_GUARD_INSTALL)
-// where the kernel has it (Linux >= 6.13), which adds no VMA - so adjacent
-// stacks can even share one - and with mprotect(PROT_NONE) otherwise, which
-// splits the mapping: two VMAs per stack, about 32k stacks under the default
+// Each stack is one anonymous mapping: a guard region at the low end (64 KiB
+// by default), then `usable` bytes. The guard is larger than one page
+// because a function with a large frame (a 64 KiB buffer is ordinary code)
+// moves the stack pointer past a one-page guard in one step and writes into
+// whatever is mapped below - the stack of another fiber - without a fault.
+// It is installed with madvise(MADV_GUARD_INSTALL) where the kernel has it
+// (Linux >= 6.13), which adds no VMA and costs no memory - so adjacent stacks
+// can even share one - and with mprotect(PROT_NONE) otherwise, which splits
+// the mapping: two VMAs per stack, about 32k stacks under the default
 // vm.max_map_count of 65530. For a million live fibers on an older kernel,
 // raise vm.max_map_count above 2M or turn Config::guard_pages off.
 //
@@ -34,7 +38,8 @@ struct Stack {
 
 class StackPool {
  public:
-  StackPool(std::size_t usable, bool guard);
+  // `guard`: bytes of guard below each stack (0: none).
+  StackPool(std::size_t usable, std::size_t guard);
   ~StackPool();
   StackPool(const StackPool&) = delete;
   StackPool& operator=(const StackPool&) = delete;
@@ -50,7 +55,7 @@ class StackPool {
   static void unmap(Stack stack) noexcept;
 
   const std::size_t usable_;
-  const bool guard_;
+  const std::size_t guard_;
   std::mutex mu_;
   std::vector<Stack> free_;
 };

@@ -186,6 +186,7 @@ void sysmon_main(Sched& s) noexcept {
   int idle_rounds = 0;
   bool in_syscall = false;
   std::int64_t last_trace = s.start_time;
+  DeadlockWatch deadlock;
   while (!s.sysmon_stop.load()) {
     if (idle_rounds == 0) {
       delay = kMinDelayNs;
@@ -199,7 +200,7 @@ void sysmon_main(Sched& s) noexcept {
     const std::int64_t now = nanotime();
     bool busy = retake(s, now, in_syscall) > 0;
     const std::int64_t next_timer = s.timers.next();
-    if (next_timer != 0 && next_timer + kMinDelayNs < now) {
+    if (next_timer != 0 && now - next_timer > kMinDelayNs) {
       // An overdue timer: make sure some thread is on its way to it.
       wake_timer_waiter(s);
       wakep();
@@ -216,6 +217,7 @@ void sysmon_main(Sched& s) noexcept {
       s.sysmon_polled.fetch_add(static_cast<std::uint64_t>(woken), std::memory_order_relaxed);
       busy = busy || woken > 0;
     }
+    watch_deadlock(s, deadlock, now);
     idle_rounds = busy ? 0 : idle_rounds + 1;
   }
 }

@@ -13,10 +13,11 @@ Timer::Timer(Clock::duration after) { start(after); }
 Timer::~Timer() { stop(); }
 
 void Timer::start(Clock::duration after) {
-  detail::Sched* s = detail::sched();
+  detail::RuntimePin pin;
+  detail::Sched* s = pin.get();
   if (!s) throw std::logic_error("vfs::runtime::Timer: no runtime is running");
   const std::int64_t when =
-      detail::nanotime() + std::chrono::duration_cast<std::chrono::nanoseconds>(after).count();
+      detail::deadline_after(std::chrono::duration_cast<std::chrono::nanoseconds>(after).count());
   bool earliest;
   {
     std::lock_guard<detail::Lock> lock(s->timers.mu());
@@ -27,7 +28,8 @@ void Timer::start(Clock::duration after) {
 }
 
 bool Timer::stop() noexcept {
-  detail::Sched* s = detail::sched();
+  detail::RuntimePin pin;
+  detail::Sched* s = pin.get();
   if (!s) return false;
   std::lock_guard<detail::Lock> lock(s->timers.mu());
   const bool was_pending = pending_;

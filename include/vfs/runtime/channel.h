@@ -10,11 +10,14 @@
 // returns what is buffered, then nullopt at once; send on a closed channel
 // and closing twice throw ClosedChannelError; close wakes every blocked
 // receiver (nullopt) and sender (ClosedChannelError). See select.h for
-// waiting on several channels. Destroying a channel that fibers are blocked
-// on is undefined, as for any lock.
+// waiting on several channels. Destroying a channel a plain thread is
+// blocked on is undefined, as for any lock; fibers blocked on it are
+// forgotten (they never run again; see run() in scheduler.h). If a move of
+// T throws, the operation that threw fails and any partner it had matched
+// goes on waiting, as if it had never been matched.
 #pragma once
 
-#include <deque>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -39,16 +42,30 @@ class Channel final : public detail::ChanBase {
  private:
   void move_into(void* dst, void* src) override { slot(dst).emplace(std::move(value(src))); }
   void clear(void* dst) override { slot(dst).reset(); }
-  void buf_push(void* src) override { buf_.push_back(std::move(value(src))); }
+  // A throwing move leaves the buffer as it was.
+  void buf_push(void* src) override {
+    if (!ring_) ring_ = std::make_unique<std::optional<T>[]>(slots());
+    ring_[(head_ + size_) % slots()].emplace(std::move(value(src)));
+    ++size_;
+  }
   void buf_pop_into(void* dst) override {
-    slot(dst).emplace(std::move(buf_.front()));
-    buf_.pop_front();
+    slot(dst).emplace(std::move(*ring_[head_]));
+    ring_[head_].reset();
+    head_ = (head_ + 1) % slots();
+    --size_;
   }
 
+  std::size_t slots() const noexcept { return capacity() + 1; }
   static std::optional<T>& slot(void* p) { return *static_cast<std::optional<T>*>(p); }
   static T& value(void* p) { return *static_cast<T*>(p); }
 
-  std::deque<T> buf_;
+  // The buffer: a ring allocated at the first buffered send (an unbuffered
+  // channel allocates nothing). A receive that meets a parked sender with
+  // the buffer full pushes the sender's value before it pops its own (see
+  // chan.cc), so the ring has one slot more than the capacity.
+  std::unique_ptr<std::optional<T>[]> ring_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
 };
 
 }  // namespace vfs::runtime

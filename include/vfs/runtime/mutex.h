@@ -21,6 +21,9 @@ struct WaiterNode;
 class Mutex {
  public:
   Mutex() = default;
+  // Destroying a mutex a plain thread waits for is undefined; fibers parked
+  // on it are forgotten (they can never run again).
+  ~Mutex();
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
@@ -29,6 +32,8 @@ class Mutex {
   void unlock();
 
  private:
+  static void unqueue(void* arg) noexcept;  // run() drops a parked locker
+
   std::atomic<bool> locked_{false};
   detail::Lock guard_;  // protects the wait list; held only for a few instructions
   detail::WaiterNode* head_ = nullptr;

@@ -18,13 +18,31 @@
 // run() returns when the main fiber returns. Like a Go program's exit, it
 // does not wait for other fibers: those still runnable or parked are dropped
 // without being resumed (their closures are destroyed, their stacks are not
-// unwound). It does wait for threads busy in a fiber that has not reached its
-// next switch, or in a system call, so every fiber should be finished or
-// parked when main returns. Only one runtime runs at a time per process.
+// unwound, so what they hold on the heap is not freed). It does wait for
+// threads busy in a fiber that has not reached its next switch, or in a
+// system call, so every fiber should be finished or parked when main
+// returns. Only one runtime runs at a time per process.
+//
+// A Channel, Mutex or WaitGroup may outlive run(): a dropped fiber parked
+// on one is taken out of its queue first, so the primitive goes on as if it
+// had never waited (a close() or unlock() after run() wakes nobody; a mutex
+// a dropped fiber held stays locked). A primitive destroyed while fibers are
+// parked on it (say, one on main's stack when main returns) forgets them.
+//
+// From a plain thread, go() and anything that wakes a fiber either act on
+// the live runtime or - once run() has begun to end - do nothing to it
+// (go() throws); they never touch a runtime being torn down.
+//
+// fork(): in the child of a fork() made while a runtime runs, the runtime
+// does not exist (its threads were not copied). The forking fiber's code
+// goes on as a plain thread: system calls, syscall() and DirFS work, go()
+// throws; a wait that would park, or the fiber returning, ends the child
+// with a message. As in Go, exec or _exit is what should follow.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 
 #include "vfs/runtime/config.h"
@@ -53,6 +71,14 @@ class SpawnSite {
   const char* file_;
   unsigned line_;
   const char* function_;
+};
+
+// Thrown by run() when every fiber was asleep with nothing left to wake
+// one (see OnDeadlock). what() lists the parked fibers and what each waits
+// for. The fibers have been dropped, as when main returns.
+class DeadlockError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 namespace detail {

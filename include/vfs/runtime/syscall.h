@@ -64,11 +64,11 @@ decltype(auto) syscall_blocking(F&& call) {
 }
 
 // The most OS threads the runtime may have at once (Go's
-// debug.SetMaxThreads; default 10000). Returns the previous limit. When
-// handing off a P would need a thread beyond the limit, the runtime does not
-// create it: the P waits (idle) for a thread that frees up, the event is
-// counted in stats().thread_limit_hits and reported once on stderr. Nothing
-// crashes; fibers just run with fewer threads until calls return.
+// debug.SetMaxThreads; default 10000). Returns the previous limit. A
+// program that needs more - every thread busy in a blocking call or wired
+// to a fiber, and work waiting for one more - ends with a fatal error naming
+// the limit, as in Go: waiting for a thread to free up could wait forever
+// when the calls in progress wait for fibers that need a thread to run.
 // `limit` < 1 is treated as 1.
 int set_max_threads(int limit) noexcept;
 

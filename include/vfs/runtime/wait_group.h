@@ -21,6 +21,9 @@ struct WaiterNode;
 class WaitGroup {
  public:
   WaitGroup() = default;
+  // Destroying a group a plain thread waits on is undefined; fibers parked
+  // on it are forgotten (they can never run again).
+  ~WaitGroup();
   WaitGroup(const WaitGroup&) = delete;
   WaitGroup& operator=(const WaitGroup&) = delete;
 
@@ -29,6 +32,8 @@ class WaitGroup {
   void wait();
 
  private:
+  static void unqueue(void* arg) noexcept;  // run() drops a parked waiter
+
   detail::Lock guard_;
   std::int64_t count_ = 0;
   detail::WaiterNode* waiters_ = nullptr;

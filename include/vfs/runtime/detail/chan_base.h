@@ -46,7 +46,7 @@ class ChanBase {
 
  protected:
   explicit ChanBase(std::size_t capacity) noexcept : cap_(capacity) {}
-  virtual ~ChanBase() = default;
+  virtual ~ChanBase();
 
   void send_erased(void* src);  // src: T*, moved from when delivered
   bool recv_erased(void* dst);  // dst: std::optional<T>*; false when closed and drained
