@@ -8,9 +8,9 @@
 //
 //   if (err.is(vfs::errc::not_exist)) ...        // or err.code() == vfs::errc::not_exist
 //
-// ENOENT compares equal to errc::not_exist, EACCES/EPERM to errc::permission,
-// EEXIST/ENOTEMPTY to errc::exist and EINVAL to errc::invalid, exactly like
-// Go's syscall.Errno.Is.
+// ENOENT compares equal to errc::not_exist, EACCES/EPERM to errc::permission
+// and EEXIST/ENOTEMPTY to errc::exist, as Go's syscall.Errno.Is maps them;
+// beyond Go, EINVAL also compares equal to errc::invalid.
 #pragma once
 
 #include <stdexcept>

@@ -47,7 +47,10 @@ class [[nodiscard]] Result {
     check();
     return std::get<0>(v_);
   }
-  T&& value() && {
+  // By value from an rvalue: `for (auto& x : *f())` and `auto&& x =
+  // f().value()` would otherwise bind to the temporary Result, which dies
+  // at the end of the full-expression.
+  T value() && {
     check();
     return std::get<0>(std::move(v_));
   }
@@ -66,7 +69,7 @@ class [[nodiscard]] Result {
     assert(ok());
     return *std::get_if<0>(&v_);
   }
-  T&& operator*() && noexcept {
+  T operator*() && noexcept(std::is_nothrow_move_constructible_v<T>) {
     assert(ok());
     return std::move(*std::get_if<0>(&v_));
   }
