@@ -29,7 +29,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <ranges>
 #include <string_view>
 #include <vector>
 
@@ -62,8 +61,36 @@ class Index {
   // The node named `name` (a valid_path name; "." is the root), or kNone.
   Id find(std::string_view name) const;
 
+  // A run of consecutive ids, for range-for. (Not std::ranges::iota_view:
+  // clang 14 cannot compile libstdc++ 12's <ranges>.)
+  class IdRange {
+   public:
+    class Iterator {
+     public:
+      explicit Iterator(Id id) : id_(id) {}
+      Id operator*() const { return id_; }
+      Iterator& operator++() {
+        ++id_;
+        return *this;
+      }
+      bool operator==(const Iterator&) const = default;
+
+     private:
+      Id id_;
+    };
+
+    IdRange(Id first, Id last) : first_(first), last_(last) {}
+    Iterator begin() const { return Iterator(first_); }
+    Iterator end() const { return Iterator(last_); }
+    std::size_t size() const { return last_ - first_; }
+    bool empty() const { return first_ == last_; }
+
+   private:
+    Id first_, last_;
+  };
+
   // The nodes of a directory, sorted by base name; empty for a file.
-  std::ranges::iota_view<Id, Id> children(Id dir) const {
+  IdRange children(Id dir) const {
     const Node& n = nodes_[dir];
     return {n.first_child, n.first_child + n.child_count};
   }
