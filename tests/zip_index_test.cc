@@ -21,6 +21,7 @@
 #include "zip/central_directory.h"
 #include "zip/index.h"
 #include "zip/local_header.h"
+#include "zip/name_hash.h"
 #include "zip/names.h"
 #include "zip/zip_error.h"
 
@@ -631,6 +632,26 @@ TEST(ZipNames, Utf8OrCp437) {
   EXPECT_FALSE(vfs::zip::is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(vfs::zip::is_valid_utf8("\xe2\x98"));          // truncated
   EXPECT_TRUE(vfs::zip::is_valid_utf8("\xf0\x9f\x98\x80"));
+}
+
+// The reference vectors of SipHash-2-4 (key 00..0f, message 00..n-1), and
+// SipHash-1-3 as Python computes it for str with PYTHONHASHSEED=0 (a zero
+// key).
+TEST(ZipNames, SipHash) {
+  const std::uint64_t k0 = 0x0706050403020100, k1 = 0x0f0e0d0c0b0a0908;
+  EXPECT_EQ((vfs::zip::siphash<2, 4>("", k0, k1)), 0x726fdb47dd0e0e31u);
+  EXPECT_EQ((vfs::zip::siphash<2, 4>(std::string_view("\0", 1), k0, k1)), 0x74f839c593dc67fdu);
+  std::string fifteen;
+  for (char c = 0; c < 15; ++c) fifteen += c;
+  EXPECT_EQ((vfs::zip::siphash<2, 4>(fifteen, k0, k1)), 0xa129ca6149be45e5u);
+  EXPECT_EQ((vfs::zip::siphash<1, 3>("a", 0, 0)), 4644417185603328019u);
+  EXPECT_EQ((vfs::zip::siphash<1, 3>("abcdefg", 0, 0)), 7904145750247929094u);
+  EXPECT_EQ((vfs::zip::siphash<1, 3>("abcdefgh", 0, 0)), 4574395652268504554u);
+  EXPECT_EQ((vfs::zip::siphash<1, 3>("module05/pkg123/sub3", 0, 0)), 2835880838882726939u);
+  EXPECT_EQ((vfs::zip::siphash<1, 3>(std::string(100, 'x'), 0, 0)), 1359644457043326220u);
+  const vfs::zip::NameHash hash;
+  EXPECT_EQ(hash("a/b"), hash("a/b"));
+  EXPECT_NE(hash("a/b"), hash("a/c"));
 }
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "vfs/fs.h"
+#include "zip/name_hash.h"
 #include "zip/names.h"
 #include "zip/zip_error.h"
 
@@ -35,7 +36,7 @@ std::string_view parent_of(std::string_view name) {
 // The directories the names imply, by name, each with an id: the order in
 // which they were found (the root's is 0).
 struct Index::DirTable {
-  std::unordered_map<std::string_view, std::uint32_t> ids;
+  std::unordered_map<std::string_view, std::uint32_t, NameHash> ids;
   std::vector<std::string_view> names{std::string_view()};  // by id
 };
 
