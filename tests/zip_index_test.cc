@@ -158,9 +158,9 @@ struct EndOptions {
   std::uint16_t count_mask = 0xFFFF;  // a legacy writer's truncated count: keep all 16 bits
 };
 
-void put_local(std::string& s, const RawEntry& e) {
-  put32(s, 0x04034b50);
-  put16(s, 20);
+// The fields local and central headers share, from the flags to the extra
+// field's length.
+void put_common(std::string& s, const RawEntry& e, std::size_t extra_len) {
   put16(s, e.flags);
   put16(s, 0);  // stored
   put16(s, e.dos_time);
@@ -169,7 +169,13 @@ void put_local(std::string& s, const RawEntry& e) {
   put32(s, static_cast<std::uint32_t>(e.data.size()));
   put32(s, static_cast<std::uint32_t>(e.data.size()));
   put16(s, static_cast<std::uint16_t>(e.name.size()));
-  put16(s, static_cast<std::uint16_t>(e.local_extra.size()));
+  put16(s, static_cast<std::uint16_t>(extra_len));
+}
+
+void put_local(std::string& s, const RawEntry& e) {
+  put32(s, 0x04034b50);
+  put16(s, 20);  // version needed
+  put_common(s, e, e.local_extra.size());
   s += e.name;
   s += e.local_extra;
   s += e.data;
@@ -178,16 +184,8 @@ void put_local(std::string& s, const RawEntry& e) {
 void put_central(std::string& s, const RawEntry& e, std::size_t local) {
   put32(s, 0x02014b50);
   put16(s, e.made_by);
-  put16(s, 20);
-  put16(s, e.flags);
-  put16(s, 0);
-  put16(s, e.dos_time);
-  put16(s, e.dos_date);
-  put32(s, crc32_of(e.data));
-  put32(s, static_cast<std::uint32_t>(e.data.size()));
-  put32(s, static_cast<std::uint32_t>(e.data.size()));
-  put16(s, static_cast<std::uint16_t>(e.name.size()));
-  put16(s, static_cast<std::uint16_t>(e.central_extra.size()));
+  put16(s, 20);  // version needed
+  put_common(s, e, e.central_extra.size());
   put16(s, 0);  // comment
   put16(s, 0);  // disk
   put16(s, 0);  // internal attributes

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "vfs/fs.h"
+
 namespace vfs::zip {
 namespace {
 
@@ -46,19 +48,6 @@ void append_cp437(std::string_view raw, std::string& out) {
       out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
     }
     out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Whether `name` is already what clean_name makes of it: non-empty
-// elements, none "." or "..", no backslash.
-bool is_clean(std::string_view name) noexcept {
-  if (name.empty() || name.find('\\') != std::string_view::npos) return false;
-  for (;;) {
-    const std::size_t slash = name.find('/');
-    const std::string_view elem = name.substr(0, slash);
-    if (elem.empty() || elem == "." || elem == "..") return false;
-    if (slash == std::string_view::npos) return true;
-    name.remove_prefix(slash + 1);
   }
 }
 
@@ -107,9 +96,13 @@ void append_utf8_name(std::string_view raw, bool utf8_flag, std::string& out) {
 }
 
 std::string_view clean_name(std::string_view name, std::string& scratch) {
+  // Already clean: a valid FS name (no empty, "." or ".." element), with no
+  // backslash. (A NUL or invalid UTF-8 takes the long way to the same bytes.)
   std::string_view trimmed = name;
   if (trimmed.ends_with('/')) trimmed.remove_suffix(1);
-  if (is_clean(trimmed)) return trimmed;
+  if (trimmed != "." && trimmed.find('\\') == std::string_view::npos && valid_path(trimmed)) {
+    return trimmed;
+  }
 
   scratch.clear();
   while (!name.empty()) {
