@@ -14,10 +14,12 @@ struct Limits {
   // An archive claiming more is refused before anything is allocated for it.
   std::uint64_t max_entries = std::uint64_t{1} << 22;  // 4Mi
 
-  // Bytes of central directory, read in one piece. Values above 512 MiB act
-  // as 512 MiB: the index addresses names with 32-bit offsets, and names
-  // take at most six times the directory's bytes (decoded from CP437, three;
-  // cleaned copies, as much again).
+  // Bytes of central directory. Values above 512 MiB act as 512 MiB: the
+  // index addresses names with 32-bit offsets, and names take at most six
+  // times the directory's bytes (decoded from CP437, three; cleaned copies,
+  // as much again). With max_entries this bounds an index's memory: 64
+  // bytes an entry, 40 a node, and the names (about the directory's bytes
+  // for real archives).
   std::uint64_t max_directory_bytes = std::uint64_t{256} << 20;  // 256 MiB
 
   // Bytes of one raw name (the format allows 65535).
