@@ -1,5 +1,6 @@
 #include "vfs/error.h"
 
+#include <atomic>
 #include <cerrno>
 
 namespace vfs {
@@ -75,7 +76,35 @@ std::error_condition make_error_condition(errc e) noexcept {
   return {static_cast<int>(e), fs_category()};
 }
 
+struct Error::Detail {
+  std::atomic<int> refs{1};
+  std::string op;
+  std::string path;
+  std::error_code code;
+};
+
+Error::Error(std::string op, std::string path, std::error_code code)
+    : detail_(new Detail{{1}, std::move(op), std::move(path), code}) {}
+
+Error::Error(const Error& other) noexcept : detail_(other.detail_) {
+  if (detail_) detail_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+Error::~Error() {
+  if (detail_ && detail_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete detail_;
+}
+
+namespace {
+const std::string kEmpty;
+}  // namespace
+
+const std::string& Error::op() const noexcept { return detail_ ? detail_->op : kEmpty; }
+const std::string& Error::path() const noexcept { return detail_ ? detail_->path : kEmpty; }
+std::error_code Error::code() const noexcept { return detail_ ? detail_->code : std::error_code(); }
+
 std::string Error::message() const {
+  const std::string& op_ = op();
+  const std::string& path_ = path();
   std::string out;
   out.reserve(op_.size() + path_.size() + 40);
   out += op_;
@@ -84,7 +113,7 @@ std::string Error::message() const {
     out += path_;
   }
   if (!out.empty()) out += ": ";
-  out += code_.message();
+  out += code().message();
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "vfs/sub.h"
 
+#include <optional>
+
 #include "path.h"
 #include "vfs/glob.h"
 #include "vfs/read_dir.h"

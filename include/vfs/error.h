@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace vfs {
 
@@ -45,38 +46,48 @@ const std::error_category& fs_category() noexcept;
 std::error_code make_error_code(errc e) noexcept;
 std::error_condition make_error_condition(errc e) noexcept;
 
-// Error: op + path + cause. Cheap to move; copying copies two strings.
+// Error: op + path + cause, in one pointer. Every read() returns a
+// Result<std::size_t>, so the error half must cost nothing when there is no
+// error: the details live in a block allocated only on failure, shared by
+// copies (an Error is immutable) and freed with the last one.
 class Error {
  public:
-  Error() = default;
-  Error(std::string op, std::string path, std::error_code code)
-      : op_(std::move(op)), path_(std::move(path)), code_(code) {}
+  // No error: op() and path() are empty, code() is the success code. A
+  // Result never holds one.
+  Error() noexcept = default;
+  Error(std::string op, std::string path, std::error_code code);
   Error(std::string op, std::string path, errc e)
       : Error(std::move(op), std::move(path), make_error_code(e)) {}
+  Error(const Error& other) noexcept;
+  Error(Error&& other) noexcept : detail_(std::exchange(other.detail_, nullptr)) {}
+  Error& operator=(Error other) noexcept {
+    std::swap(detail_, other.detail_);
+    return *this;
+  }
+  ~Error();
 
   // Builds an Error from an errno value.
   static Error from_errno(std::string op, std::string path, int err) {
     return Error(std::move(op), std::move(path), std::error_code(err, std::system_category()));
   }
 
-  const std::string& op() const noexcept { return op_; }
-  const std::string& path() const noexcept { return path_; }
-  std::error_code code() const noexcept { return code_; }
+  const std::string& op() const noexcept;
+  const std::string& path() const noexcept;
+  std::error_code code() const noexcept;
 
   // True if the cause is, or is equivalent to, condition `c`.
-  bool is(errc c) const noexcept { return code_ == make_error_condition(c); }
-  bool is(std::error_condition c) const noexcept { return code_ == c; }
+  bool is(errc c) const noexcept { return code() == make_error_condition(c); }
+  bool is(std::error_condition c) const noexcept { return code() == c; }
 
   // Returns a copy with the path replaced (used by Sub to report names relative to itself).
-  Error with_path(std::string path) const { return Error(op_, std::move(path), code_); }
+  Error with_path(std::string path) const { return Error(op(), std::move(path), code()); }
 
   // Go's format: "open a/b.txt: no such file or directory".
   std::string message() const;
 
  private:
-  std::string op_;
-  std::string path_;
-  std::error_code code_;
+  struct Detail;
+  Detail* detail_ = nullptr;
 };
 
 inline bool operator==(const Error& e, errc c) noexcept { return e.is(c); }
