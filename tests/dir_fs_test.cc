@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <type_traits>
+
 #include "sys/sys.h"
 #include "test_util.h"
 #include "vfs/vfs.h"
@@ -267,6 +269,12 @@ TEST(DirFS, HundredThousandOpensLeakNoDescriptor) {
   }
   EXPECT_EQ(open_fd_count(), before);
 }
+
+// A DirFS is a handle on its root descriptor: a copy would close the
+// original's descriptor when destroyed, and the original would then resolve
+// names under whatever reused the number.
+static_assert(!std::is_copy_constructible_v<vfs::DirFS> && !std::is_copy_assignable_v<vfs::DirFS>);
+static_assert(!std::is_move_constructible_v<vfs::DirFS> && !std::is_move_assignable_v<vfs::DirFS>);
 
 TEST(DirFS, MissingRootFails) {
   auto fs = vfs::DirFS::make("/nonexistent/vfs-root");

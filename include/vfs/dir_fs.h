@@ -27,6 +27,11 @@ class DirFS final : public StatFS,
   // Opens `dir` (absolute, or relative to the working directory).
   static Result<std::shared_ptr<DirFS>> make(std::string_view dir);
   ~DirFS() override;
+  // A handle on its root descriptor, which the destructor closes: a copy
+  // would close the original's, which would then resolve names under
+  // whatever file reused the number. Share it through its shared_ptr.
+  DirFS(const DirFS&) = delete;
+  DirFS& operator=(const DirFS&) = delete;
 
   const std::string& root() const noexcept { return root_; }
 
