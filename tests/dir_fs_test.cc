@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
 #include <type_traits>
 
 #include "sys/sys.h"
@@ -275,6 +277,47 @@ TEST(DirFS, HundredThousandOpensLeakNoDescriptor) {
 // names under whatever reused the number.
 static_assert(!std::is_copy_constructible_v<vfs::DirFS> && !std::is_copy_assignable_v<vfs::DirFS>);
 static_assert(!std::is_move_constructible_v<vfs::DirFS> && !std::is_move_assignable_v<vfs::DirFS>);
+
+// openat2 fails with EAGAIN when any rename on the system lands while it
+// resolves a name with "..", and the kernel means it as "try again": no
+// caller may see it. The longer the walk before the "..", the likelier the
+// race, hence a deep target. (The component walk has no such race.)
+TEST(DirFS, RenamesElsewhereNeverSurfaceAsEagain) {
+  vfs_test::TempDir dir, outside;
+  dir.write("a.txt", "hello");
+  constexpr int kDepth = 32;
+  std::string deep, up;
+  for (int i = 0; i < kDepth; ++i) deep += "x/", up += "../";
+  dir.write(deep + "keep", "");
+  dir.symlink(deep + up + "a.txt", "via-dotdot");
+  outside.write("t1", "1");
+  outside.write("t2", "2");
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  std::atomic<bool> stop{false};
+  std::atomic<long> renames{0};
+  std::thread renamer([&] {  // some other program renaming its own files
+    const std::string a = outside / "t1", b = outside / "t2";
+    while (!stop.load(std::memory_order_relaxed)) {
+      ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE);
+      renames.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  while (renames.load() == 0) std::this_thread::yield();
+  int eagain = 0;
+  constexpr int kOpens = 10000;
+  for (int i = 0; i < kOpens; ++i) {
+    auto f = (*fs)->open("via-dotdot");
+    if (!f.ok()) {
+      EXPECT_EQ(f.error().code(), std::errc::resource_unavailable_try_again)
+          << f.error().message();  // anything else is a bug of its own
+      ++eagain;
+    }
+  }
+  stop = true;
+  renamer.join();
+  EXPECT_EQ(eagain, 0) << "of " << kOpens << " opens, during " << renames.load() << " renames";
+}
 
 TEST(DirFS, MissingRootFails) {
   auto fs = vfs::DirFS::make("/nonexistent/vfs-root");

@@ -17,11 +17,24 @@ namespace {
 std::atomic<bool> g_force_fallback{false};
 std::atomic<bool> g_no_openat2{false};  // set once the kernel says ENOSYS
 
+// openat2 fails with EAGAIN when a rename or a mount anywhere on the system
+// lands while it resolves a name with "..": it can no longer be sure that
+// ".." stayed beneath the root, and the kernel asks the caller to try again.
+// A name that keeps losing that race (renames are frequent, or its walk is
+// long) is left to the component walk, which holds each directory it has
+// passed and so has no such race.
+constexpr int kOpenat2Tries = 32;
+
 Ret openat2_beneath(int root, const char* path, int flags) noexcept {
   open_how how{};
   how.flags = static_cast<unsigned>(flags | O_CLOEXEC);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  return blocking([&] { return ::syscall(SYS_openat2, root, path, &how, sizeof how); });
+  Ret r;
+  for (int i = 0; i < kOpenat2Tries; ++i) {
+    r = blocking([&] { return ::syscall(SYS_openat2, root, path, &how, sizeof how); });
+    if (r.err != EAGAIN) break;
+  }
+  return r;
 }
 
 Ret openat(int dirfd, const char* name, int flags) noexcept {
@@ -127,8 +140,8 @@ Ret open_beneath(int root, std::string_view path, int flags) noexcept {
     path.copy(buf, path.size());
     buf[path.size()] = '\0';
     Ret r = openat2_beneath(root, buf, flags);
-    if (r.err != ENOSYS) return r;
-    g_no_openat2.store(true, std::memory_order_relaxed);
+    if (r.err != ENOSYS && r.err != EAGAIN) return r;
+    if (r.err == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
   return walk_beneath(root, path, flags);
 }

@@ -58,7 +58,9 @@ Ret close(int fd) noexcept;
 // Opens `path` (relative, already valid_path-checked, or ".") below `root`
 // without ever resolving outside it: openat2(RESOLVE_BENEATH |
 // RESOLVE_NO_MAGICLINKS) where the kernel has it, else a walk one component
-// at a time that resolves symlinks itself. An escape fails with EXDEV.
+// at a time that resolves symlinks itself. An escape fails with EXDEV. The
+// EAGAIN that openat2 gives when a rename races its ".." never reaches the
+// caller: it retries, then walks.
 // O_NOFOLLOW in `flags` applies to the last component only.
 Ret open_beneath(int root, std::string_view path, int flags) noexcept;
 
