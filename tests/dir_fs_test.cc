@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <thread>
 #include <type_traits>
 
@@ -239,6 +241,31 @@ TEST_P(DirFSTest, ReadAtAndSeek) {
   EXPECT_EQ(std::string(buf, *(*f)->read(buf)), "6789");
   EXPECT_TRUE(at->read_at(buf, -1).error().is(errc::invalid));
   EXPECT_TRUE(sk->seek(-100, vfs::Whence::begin).error().is(errc::invalid));
+}
+
+// sysfs and procfs report st_size 0 for their symlinks: a link's target must
+// be read whole all the same (the fallback read "" and resolved class/net/lo
+// as class/net).
+TEST_P(DirFSTest, SymlinksThatReportSizeZeroResolve) {
+  struct ::stat st {};
+  if (::lstat("/sys/class/net/lo", &st) != 0 || !S_ISLNK(st.st_mode)) {
+    GTEST_SKIP() << "no /sys/class/net/lo symlink here";
+  }
+  std::string want;
+  std::getline(std::ifstream("/sys/class/net/lo/address"), want);
+  auto sys = vfs::DirFS::make("/sys");
+  ASSERT_TRUE(sys.ok());
+  auto lo = vfs::read_dir(**sys, "class/net/lo");
+  ASSERT_TRUE(lo.ok()) << lo.error().message();
+  const std::vector<std::string> listed = names(*lo);
+  const auto has = [&](const char* name) {
+    return std::find(listed.begin(), listed.end(), name) != listed.end();
+  };
+  EXPECT_TRUE(has("address"));
+  EXPECT_FALSE(has("lo"));  // class/net's entry
+  auto address = vfs::read_file(**sys, "class/net/lo/address");
+  ASSERT_TRUE(address.ok()) << address.error().message();
+  EXPECT_EQ(*address, want + "\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Resolution, DirFSTest, ::testing::Values(false, true),

@@ -53,6 +53,23 @@ void push_front_components(std::deque<std::string>& pending, std::string_view pa
   pending.insert(pending.begin(), parts.begin(), parts.end());
 }
 
+// The target of the symlink open as `fd` (O_PATH). The buffer grows until
+// the target fits: st_size cannot size it, as sysfs and procfs report 0 for
+// their links.
+Ret read_link(int fd, std::string& target) noexcept {
+  target.resize(256);
+  for (;;) {
+    const Ret r = blocking([&] { return ::readlinkat(fd, "", target.data(), target.size()); });
+    if (!r.ok()) return r;
+    const auto n = static_cast<std::size_t>(r.value);
+    if (n < target.size()) {  // else it may have been cut short
+      target.resize(n);
+      return r;
+    }
+    target.resize(target.size() * 2);
+  }
+}
+
 // The chain of directories from root to where the walk stands, each held
 // open with O_PATH, so ".." is popping a descriptor, not a path lookup that
 // a concurrent rename could redirect.
@@ -102,11 +119,10 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
       return r;
     }
     if (S_ISLNK(st.st_mode)) {
-      std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
-      const ssize_t n = ::readlinkat(fd, "", target.data(), target.size());
+      std::string target;
+      const Ret r = read_link(fd, target);
       ::close(fd);
-      if (n < 0) return {-1, errno};
-      target.resize(static_cast<std::size_t>(n));
+      if (!r.ok()) return r;
       if (++links > kMaxSymlinks) return {-1, ELOOP};
       if (target.empty()) return {-1, ENOENT};
       if (target[0] == '/')
