@@ -139,7 +139,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   DirFile(const DirFS& fs, std::shared_ptr<const DirFS> owner, std::string name, int fd)
       : fs_(fs), owner_(std::move(owner)), name_(std::move(name)), fd_(fd) {}
   ~DirFile() override {
-    if (fd_ >= 0) sys::close(fd_);
+    if (fd_ >= 0) close_fd();
     if (buf_) dir_bufs.put(std::move(buf_));
   }
 
@@ -152,7 +152,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Result<std::size_t> read(std::span<char> buf) override {
     if (fd_ < 0) return closed("read");
-    auto r = sys::read(fd_, buf.data(), buf.size());
+    const sys::Ret r = read_some(buf);
     if (!r.ok()) return sys_error("read", name_, r.err);
     return static_cast<std::size_t>(r.value);
   }
@@ -213,13 +213,29 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Status close() override {
     if (fd_ < 0) return closed("close");
-    const int fd = std::exchange(fd_, -1);
-    if (auto r = sys::close(fd); !r.ok()) return sys_error("close", name_, r.err);
+    const sys::Ret r = close_fd();
+    fd_ = -1;
+    if (!r.ok()) return sys_error("close", name_, r.err);
     return {};
   }
 
  private:
   Error closed(std::string_view op) const { return Error(std::string(op), name_, errc::closed); }
+
+  // Files are opened O_NONBLOCK, so that opening a FIFO does not wait for a
+  // writer. Only a file that can keep a reader waiting (a FIFO, a socket, a
+  // tty) then says EAGAIN, and from then on it reads through the runtime's
+  // poller, which waits for data. Regular files never get there.
+  sys::Ret read_some(std::span<char> buf) {
+    if (!polled_) {
+      const sys::Ret r = sys::read(fd_, buf.data(), buf.size());
+      if (r.err != EAGAIN) return r;
+      polled_ = true;
+    }
+    return sys::poll_read(fd_, buf.data(), buf.size());
+  }
+
+  sys::Ret close_fd() { return polled_ ? sys::poll_close(fd_) : sys::close(fd_); }
 
   // Refills the getdents64 buffer; sets eof_ when the directory is exhausted.
   Status fill() {
@@ -254,6 +270,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   std::shared_ptr<const DirFS> owner_;  // null while borrowed
   std::string name_;
   int fd_;
+  bool polled_ = false;  // read through the poller (see read_some)
   std::unique_ptr<char[]> buf_;
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
@@ -289,7 +306,8 @@ Result<FileInfo> DirFS::stat_name(std::string_view op, std::string_view name, bo
 }
 
 Result<FilePtr> DirFS::open(std::string_view name) {
-  // O_NONBLOCK: opening a FIFO must not wait for a writer (it has no effect on regular files).
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it has no effect
+  // on regular files); a read still waits for data (DirFile::read_some).
   auto fd = open_fd("open", name, O_RDONLY | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   return FilePtr(std::make_unique<DirFile>(*this, shared_from_this(), std::string(name), *fd));

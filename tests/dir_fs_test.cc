@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 #include <type_traits>
 
 #include "sys/sys.h"
 #include "test_util.h"
+#include "vfs/runtime.h"
 #include "vfs/vfs.h"
 
 namespace {
@@ -360,6 +362,51 @@ TEST(DirFS, FifoOpensWithoutWaitingForAWriter) {
   auto f = fs.value()->open("fifo");  // would block forever without O_NONBLOCK
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE((*f)->stat()->mode.type() == vfs::FileMode(vfs::FileMode::named_pipe));
+}
+
+// Opens the FIFO `fifo` of `fs`, then writes "hello" and " world" into it
+// from another thread, pausing before each, and expects to read both: a read
+// must wait for data, though the file was opened O_NONBLOCK.
+void read_fifo_from_slow_writer(vfs::DirFS& fs, const std::string& fifo) {
+  auto f = fs.open("fifo");
+  ASSERT_TRUE(f.ok()) << f.error().message();
+  // A reader has it open, so this open does not wait; done here, not by the
+  // writer, so the read cannot come first and see end of file (no writer).
+  const int w = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(w, 0);
+  std::thread writer([w] {
+    for (std::string_view part : {"hello", " world"}) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      EXPECT_EQ(::write(w, part.data(), part.size()), static_cast<ssize_t>(part.size()));
+    }
+    ::close(w);
+  });
+  auto data = vfs::read_all(**f);
+  writer.join();
+  ASSERT_TRUE(data.ok()) << data.error().message();
+  EXPECT_EQ(*data, "hello world");
+  EXPECT_TRUE((*f)->close().ok());
+}
+
+TEST(DirFS, FifoReadWaitsForDataOnAThread) {
+  vfs_test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  read_fifo_from_slow_writer(**fs, dir / "fifo");
+}
+
+// On a fiber the read parks on the runtime's poller. Twice: the first file's
+// number, which the poller knew, is likely the second's.
+TEST(DirFS, FifoReadWaitsForDataOnAFiber) {
+  vfs_test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  vfs::runtime::run([&] {
+    read_fifo_from_slow_writer(**fs, dir / "fifo");
+    read_fifo_from_slow_writer(**fs, dir / "fifo");
+  });
 }
 
 // Root ignores file permissions, so the check runs in a child that drops to
