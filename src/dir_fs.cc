@@ -178,6 +178,10 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
                                               : SEEK_END;
     auto r = sys::lseek(fd_, static_cast<off_t>(offset), w);
     if (!r.ok()) return sys_error("seek", name_, r.err);
+    // A directory's listing starts over from where the kernel now stands, as
+    // Go's does: what the buffer read ahead is stale (a no-op for a file).
+    pos_ = end_ = 0;
+    eof_ = false;
     return static_cast<std::int64_t>(r.value);
   }
 

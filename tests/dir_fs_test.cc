@@ -348,6 +348,34 @@ TEST(DirFS, RenamesElsewhereNeverSurfaceAsEagain) {
   EXPECT_EQ(eagain, 0) << "of " << kOpens << " opens, during " << renames.load() << " renames";
 }
 
+// Seeking a directory to 0 starts its listing over, as in Go: entries the
+// file had read ahead before the seek must not be listed again, and one that
+// had reached the end must list everything again.
+TEST(DirFS, SeekToStartListsADirectoryAgain) {
+  vfs_test::TempDir dir;
+  std::vector<std::string> want;
+  for (int i = 0; i < 10; ++i) {
+    want.push_back("e" + std::to_string(i));
+    dir.write("d/" + want.back(), "");
+  }
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  auto f = (*fs)->open("d");
+  ASSERT_TRUE(f.ok());
+  auto& d = dynamic_cast<vfs::ReadDirFile&>(**f);
+  auto& seeker = dynamic_cast<vfs::Seeker&>(**f);
+  const auto sorted_names = [](std::vector<vfs::DirEntry> entries) {
+    vfs::sort_entries(entries);
+    return names(entries);
+  };
+  ASSERT_EQ(d.read_dir(3)->size(), 3u);
+  ASSERT_EQ(*seeker.seek(0, vfs::Whence::begin), 0);
+  EXPECT_EQ(sorted_names(*d.read_dir(-1)), want);  // 17 entries before: 7 twice
+  EXPECT_TRUE(d.read_dir(-1)->empty());
+  ASSERT_EQ(*seeker.seek(0, vfs::Whence::begin), 0);
+  EXPECT_EQ(sorted_names(*d.read_dir(-1)), want);  // none before
+}
+
 TEST(DirFS, MissingRootFails) {
   auto fs = vfs::DirFS::make("/nonexistent/vfs-root");
   ASSERT_FALSE(fs.ok());
