@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
 #include "path.h"
@@ -14,9 +15,16 @@
 namespace vfs {
 namespace {
 
+// Saturates outside what Time holds (nanoseconds since 1970: 1678 to 2262),
+// as ext4 stores times to 2446 and `touch -d` sets them.
 Time to_time(const struct ::timespec& ts) {
-  return Time(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(ts.tv_sec) +
-                                                          std::chrono::nanoseconds(ts.tv_nsec)));
+  static_assert(std::is_same_v<Clock::period, std::nano>);
+  Clock::rep ns;
+  if (__builtin_mul_overflow(ts.tv_sec, Clock::rep{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, ts.tv_nsec, &ns)) {
+    return ts.tv_sec < 0 ? Time::min() : Time::max();
+  }
+  return Time(Clock::duration(ns));
 }
 
 FileInfo to_info(std::string_view name, const struct ::stat& st) {

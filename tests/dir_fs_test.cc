@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <thread>
 #include <type_traits>
@@ -374,6 +375,30 @@ TEST(DirFS, SeekToStartListsADirectoryAgain) {
   EXPECT_TRUE(d.read_dir(-1)->empty());
   ASSERT_EQ(*seeker.seek(0, vfs::Whence::begin), 0);
   EXPECT_EQ(sorted_names(*d.read_dir(-1)), want);  // none before
+}
+
+// ext4 stores times up to 2446, past what nanoseconds since 1970 hold
+// (2262): such a time saturates at Time::max() (it overflowed, to 1815).
+TEST(DirFS, ModTimesPast2262Saturate) {
+  vfs_test::TempDir dir;
+  dir.write("future", "f");
+  constexpr std::time_t k2400 = 13569465600;  // 2400-01-01T00:00:00Z
+  const struct ::timespec times[2] = {{k2400, 0}, {k2400, 0}};
+  struct ::stat st {};
+  if (::utimensat(AT_FDCWD, (dir / "future").c_str(), times, 0) != 0 ||
+      ::stat((dir / "future").c_str(), &st) != 0 || st.st_mtim.tv_sec != k2400) {
+    GTEST_SKIP() << "this file system does not store the year 2400";
+  }
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  auto info = vfs::stat(**fs, "future");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->mod_time, vfs::Time::max());
+  auto entries = vfs::read_dir(**fs, ".");
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].info()->mod_time, vfs::Time::max());
+  EXPECT_NE(vfs::format_file_info(*info).find(" 2262-"), std::string::npos);
 }
 
 TEST(DirFS, MissingRootFails) {
