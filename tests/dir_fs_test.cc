@@ -145,6 +145,29 @@ TEST_P(DirFSTest, WrongKindOfFileGivesItsError) {
   EXPECT_EQ(fs_->open("a.txt/x").error().code(), std::errc::not_a_directory);
 }
 
+// A trailing "/" or "/." in a symlink's target asks for a directory: the
+// component walk must refuse a file there as the kernel does.
+TEST_P(DirFSTest, TrailingSlashOrDotAfterAFileIsNotADirectory) {
+  dir_.symlink("a.txt/", "file-slash");
+  dir_.symlink("a.txt/.", "file-dot");
+  dir_.symlink("sub/", "dir-slash");
+  dir_.symlink("sub/.", "dir-dot");
+  dir_.symlink("sub/deep/up/", "link-slash");  // sub/deep/up -> ../b.txt, a file
+  for (const char* name : {"file-slash", "file-dot", "link-slash"}) {
+    auto f = fs_->open(name);
+    ASSERT_FALSE(f.ok()) << name << " opened";
+    EXPECT_EQ(f.error().code(), std::errc::not_a_directory) << name;
+    auto info = vfs::stat(*fs_, name);
+    ASSERT_FALSE(info.ok()) << name << " stat'ed";
+    EXPECT_EQ(info.error().code(), std::errc::not_a_directory) << name;
+  }
+  for (const char* name : {"dir-slash", "dir-dot"}) {
+    auto entries = vfs::read_dir(*fs_, name);
+    ASSERT_TRUE(entries.ok()) << name << ": " << entries.error().message();
+    EXPECT_EQ(names(*entries), (std::vector<std::string>{"b.txt", "deep", "parent"})) << name;
+  }
+}
+
 // DirFS lists straight into the caller's vector: same entries as read_dir,
 // the vector's buffer kept, emptied on every kind of error.
 TEST_P(DirFSTest, ReadDirIntoFillsTheCallersVector) {

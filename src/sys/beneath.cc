@@ -41,14 +41,18 @@ Ret openat(int dirfd, const char* name, int flags) noexcept {
   return blocking([&] { return static_cast<long>(::openat(dirfd, name, flags | O_CLOEXEC)); });
 }
 
+// Queues the components of `path` (the name, or a symlink's target) before
+// those still pending. Empty ones go, but "." stays and a trailing slash
+// counts as one: both ask for a directory where they follow a component.
 void push_front_components(std::deque<std::string>& pending, std::string_view path) {
   std::vector<std::string> parts;
   while (!path.empty()) {
     const std::size_t slash = path.find('/');
     std::string_view part = path.substr(0, slash);
-    if (!part.empty() && part != ".") parts.emplace_back(part);
+    if (!part.empty()) parts.emplace_back(part);
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
+    if (path.empty()) parts.emplace_back(".");
   }
   pending.insert(pending.begin(), parts.begin(), parts.end());
 }
@@ -109,6 +113,8 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
       chain.pop();
       continue;
     }
+    // Where we stand is a directory: the root, or one checked below as not last.
+    if (name == ".") continue;
     if (last && !follow_last) return openat(chain.current(), name.c_str(), flags);
     Ret step = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW);
     if (!step.ok()) return step;
