@@ -168,6 +168,27 @@ TEST_P(DirFSTest, TrailingSlashOrDotAfterAFileIsNotADirectory) {
   }
 }
 
+// Magic links (/proc/<pid>/cwd, fd/N, ...) read as any symlink, by the text
+// readlink gives, in both modes (openat2 said ELOOP, the walk escapes_root).
+TEST_P(DirFSTest, MagicLinksReadAsTheirText) {
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+  auto proc = vfs::DirFS::make("/proc/self");
+  ASSERT_TRUE(proc.ok());
+  for (const char* name : {"cwd", "root", "exe", "root/etc/hostname"}) {
+    auto f = (*proc)->open(name);
+    ASSERT_FALSE(f.ok()) << name << " opened";
+    EXPECT_TRUE(f.error().is(errc::escapes_root)) << f.error().message();
+  }
+  const std::string to_pipe = "fd/" + std::to_string(pipe_fds[0]);  // -> "pipe:[inode]"
+  auto f = (*proc)->open(to_pipe);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  ASSERT_FALSE(f.ok()) << to_pipe << " opened";
+  EXPECT_TRUE(f.error().is(errc::not_exist)) << f.error().message();
+  EXPECT_TRUE(vfs::stat(**proc, "status").ok());  // /proc/self itself is no magic link
+}
+
 // DirFS lists straight into the caller's vector: same entries as read_dir,
 // the vector's buffer kept, emptied on every kind of error.
 TEST_P(DirFSTest, ReadDirIntoFillsTheCallersVector) {

@@ -7,6 +7,10 @@
 // without it), so a symlink inside the tree that points outside of it, or
 // any absolute symlink, fails with errc::escapes_root (which compares equal
 // to errc::permission). Symlinks that stay inside the tree are followed.
+// Magic links (/proc/<pid>/cwd, fd/N, exe, ...) are followed as any symlink,
+// by the text readlink gives and never by the kernel's jump: most name an
+// absolute path, an escape; one to a pipe or socket ("pipe:[1234]") names
+// nothing in the tree, errc::not_exist.
 #pragma once
 
 #include <memory>

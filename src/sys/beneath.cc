@@ -162,7 +162,10 @@ Ret open_beneath(int root, std::string_view path, int flags) noexcept {
     path.copy(buf, path.size());
     buf[path.size()] = '\0';
     Ret r = openat2_beneath(root, buf, flags);
-    if (r.err != ENOSYS && r.err != EAGAIN) return r;
+    // ELOOP may be a magic link (/proc/<pid>/fd/N, cwd...), which openat2
+    // refuses to jump through and the walk follows by the text readlink
+    // gives, as any symlink: the walk answers, so both ways answer alike.
+    if (r.err != ENOSYS && r.err != EAGAIN && r.err != ELOOP) return r;
     if (r.err == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
   return walk_beneath(root, path, flags);

@@ -68,7 +68,8 @@ Ret poll_close(int fd) noexcept;
 // RESOLVE_NO_MAGICLINKS) where the kernel has it, else a walk one component
 // at a time that resolves symlinks itself. An escape fails with EXDEV. The
 // EAGAIN that openat2 gives when a rename races its ".." never reaches the
-// caller: it retries, then walks.
+// caller: it retries, then walks. A magic link (/proc/<pid>/fd/N) is
+// followed by its text in both ways, as any symlink.
 // O_NOFOLLOW in `flags` applies to the last component only.
 Ret open_beneath(int root, std::string_view path, int flags) noexcept;
 
