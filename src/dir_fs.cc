@@ -38,6 +38,15 @@ Error sys_error(std::string_view op, std::string_view name, int err) {
   return Error::from_errno(std::string(op), std::string(name), err);
 }
 
+// The FileInfo of `name`, open as `fd`, which this closes.
+Result<FileInfo> stat_and_close(std::string_view op, std::string_view name, int fd) {
+  struct ::stat st {};
+  auto r = sys::fstat(fd, &st);
+  sys::close(fd);
+  if (!r.ok()) return sys_error(op, name, r.err);
+  return to_info(name, st);
+}
+
 FileMode dtype_to_mode(unsigned char d_type) {
   switch (d_type) {
     case DT_REG:
@@ -129,7 +138,7 @@ class DirInfoSource final : public DirEntry::InfoSource {
       : fs_(std::move(fs)), dir_(std::move(dir)) {}
 
   Result<FileInfo> info(std::string_view name) const override {
-    return fs_->stat_name("lstat", path::join(dir_, name), /*follow=*/false);
+    return fs_->lstat_entry(dir_, name);
   }
 
  private:
@@ -307,14 +316,11 @@ Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags
   return static_cast<int>(r.value);
 }
 
-Result<FileInfo> DirFS::stat_name(std::string_view op, std::string_view name, bool follow) const {
-  auto fd = open_fd(op, name, O_PATH | (follow ? 0 : O_NOFOLLOW));
-  if (!fd) return std::move(fd).error();
-  struct ::stat st {};
-  auto r = sys::fstat(*fd, &st);
-  sys::close(*fd);
-  if (!r.ok()) return sys_error(op, name, r.err);
-  return to_info(name, st);
+Result<FileInfo> DirFS::lstat_entry(std::string_view dir, std::string_view name) const {
+  const std::string path = path::join(dir, name);
+  auto r = sys::open_beneath(root_fd_, path, O_PATH | O_NOFOLLOW);
+  if (!r.ok()) return sys_error("lstat", path, r.err);
+  return stat_and_close("lstat", path, static_cast<int>(r.value));
 }
 
 Result<FilePtr> DirFS::open(std::string_view name) {
@@ -325,7 +331,11 @@ Result<FilePtr> DirFS::open(std::string_view name) {
   return FilePtr(std::make_unique<DirFile>(*this, shared_from_this(), std::string(name), *fd));
 }
 
-Result<FileInfo> DirFS::stat(std::string_view name) { return stat_name("stat", name, true); }
+Result<FileInfo> DirFS::stat(std::string_view name) {
+  auto fd = open_fd("stat", name, O_PATH);
+  if (!fd) return std::move(fd).error();
+  return stat_and_close("stat", name, *fd);
+}
 
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
   std::vector<DirEntry> entries;

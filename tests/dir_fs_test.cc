@@ -189,6 +189,30 @@ TEST_P(DirFSTest, MagicLinksReadAsTheirText) {
   EXPECT_TRUE(vfs::stat(**proc, "status").ok());  // /proc/self itself is no magic link
 }
 
+// Names that are not UTF-8 fail valid_path, but an entry read_dir lists with
+// one has its info(), as in Go (os.DirFS's entries lstat the raw name).
+TEST_P(DirFSTest, EntriesWithNonUtf8NamesHaveTheirInfo) {
+  dir_.write("sub/latin\xff", "12345");
+  dir_.mkdir("sub/dir\xfe");
+  dir_.symlink("../../outside", "sub/link\xfd");
+  auto entries = vfs::read_dir(*fs_, "sub");
+  ASSERT_TRUE(entries.ok());
+  int checked = 0;
+  for (const vfs::DirEntry& e : *entries) {
+    if (vfs::valid_path(e.name())) continue;
+    auto info = e.info();
+    ASSERT_TRUE(info.ok()) << info.error().message();
+    EXPECT_EQ(info->name, e.name());
+    EXPECT_EQ(info->mode.type(), e.type());
+    if (e.name() == "latin\xff") {
+      EXPECT_EQ(info->size, 5);
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
+  EXPECT_TRUE(fs_->open("sub/latin\xff").error().is(errc::invalid));  // by name: still invalid
+}
+
 // DirFS lists straight into the caller's vector: same entries as read_dir,
 // the vector's buffer kept, emptied on every kind of error.
 TEST_P(DirFSTest, ReadDirIntoFillsTheCallersVector) {

@@ -53,8 +53,11 @@ class DirFS final : public StatFS,
   friend class DirInfoSource;
   // Opens `name` beneath the root; errors carry `op` and `name`.
   Result<int> open_fd(std::string_view op, std::string_view name, int flags) const;
-  // FileInfo of `name` (lstat if `follow` is false), from an fd opened with O_PATH.
-  Result<FileInfo> stat_name(std::string_view op, std::string_view name, bool follow) const;
+  // lstat of entry `name` of directory `dir`: a lazy DirEntry's info. The
+  // name comes from the directory itself, so it is not held to valid_path
+  // (an entry whose name is not UTF-8 has its info, as in Go); it is still
+  // resolved beneath the root.
+  Result<FileInfo> lstat_entry(std::string_view dir, std::string_view name) const;
 
   int root_fd_;       // O_PATH descriptor of the root directory
   std::string root_;  // for messages and sub()
