@@ -96,7 +96,9 @@ class DirChain {
   std::vector<int> fds_;
 };
 
-// The walk for kernels without openat2 (before Linux 5.6).
+// The walk for kernels without openat2 (before Linux 5.6). It starts from
+// the root every time: a name n levels deep costs about 2n calls (an openat
+// and a close a level), which a deep tree's walk pays at every level.
 Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
   constexpr int kMaxSymlinks = 40;  // Linux's own limit
   const bool follow_last = (flags & O_NOFOLLOW) == 0;
@@ -116,6 +118,16 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
     // Where we stand is a directory: the root, or one checked below as not last.
     if (name == ".") continue;
     if (last && !follow_last) return openat(chain.current(), name.c_str(), flags);
+    if (!last) {
+      // Most components are plain directories: one call opens them, and
+      // only what it refuses (a symlink, or not a directory) needs a look.
+      Ret dir = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY);
+      if (dir.ok()) {
+        chain.push(static_cast<int>(dir.value));
+        continue;
+      }
+      if (dir.err != ENOTDIR) return dir;
+    }
     Ret step = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW);
     if (!step.ok()) return step;
     const int fd = static_cast<int>(step.value);
