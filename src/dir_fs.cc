@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
 #include "path.h"
@@ -14,9 +15,16 @@
 namespace vfs {
 namespace {
 
+// Saturates outside what Time holds (nanoseconds since 1970: 1678 to 2262),
+// as ext4 stores times to 2446 and `touch -d` sets them.
 Time to_time(const struct ::timespec& ts) {
-  return Time(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(ts.tv_sec) +
-                                                          std::chrono::nanoseconds(ts.tv_nsec)));
+  static_assert(std::is_same_v<Clock::period, std::nano>);
+  Clock::rep ns;
+  if (__builtin_mul_overflow(ts.tv_sec, Clock::rep{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, ts.tv_nsec, &ns)) {
+    return ts.tv_sec < 0 ? Time::min() : Time::max();
+  }
+  return Time(Clock::duration(ns));
 }
 
 FileInfo to_info(std::string_view name, const struct ::stat& st) {
@@ -28,6 +36,15 @@ FileInfo to_info(std::string_view name, const struct ::stat& st) {
 Error sys_error(std::string_view op, std::string_view name, int err) {
   if (err == EXDEV) return Error(std::string(op), std::string(name), errc::escapes_root);
   return Error::from_errno(std::string(op), std::string(name), err);
+}
+
+// The FileInfo of `name`, open as `fd`, which this closes.
+Result<FileInfo> stat_and_close(std::string_view op, std::string_view name, int fd) {
+  struct ::stat st {};
+  auto r = sys::fstat(fd, &st);
+  sys::close(fd);
+  if (!r.ok()) return sys_error(op, name, r.err);
+  return to_info(name, st);
 }
 
 FileMode dtype_to_mode(unsigned char d_type) {
@@ -121,7 +138,7 @@ class DirInfoSource final : public DirEntry::InfoSource {
       : fs_(std::move(fs)), dir_(std::move(dir)) {}
 
   Result<FileInfo> info(std::string_view name) const override {
-    return fs_->stat_name("lstat", path::join(dir_, name), /*follow=*/false);
+    return fs_->lstat_entry(dir_, name);
   }
 
  private:
@@ -139,7 +156,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   DirFile(const DirFS& fs, std::shared_ptr<const DirFS> owner, std::string name, int fd)
       : fs_(fs), owner_(std::move(owner)), name_(std::move(name)), fd_(fd) {}
   ~DirFile() override {
-    if (fd_ >= 0) sys::close(fd_);
+    if (fd_ >= 0) close_fd();
     if (buf_) dir_bufs.put(std::move(buf_));
   }
 
@@ -152,7 +169,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Result<std::size_t> read(std::span<char> buf) override {
     if (fd_ < 0) return closed("read");
-    auto r = sys::read(fd_, buf.data(), buf.size());
+    const sys::Ret r = read_some(buf);
     if (!r.ok()) return sys_error("read", name_, r.err);
     return static_cast<std::size_t>(r.value);
   }
@@ -178,6 +195,10 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
                                               : SEEK_END;
     auto r = sys::lseek(fd_, static_cast<off_t>(offset), w);
     if (!r.ok()) return sys_error("seek", name_, r.err);
+    // A directory's listing starts over from where the kernel now stands, as
+    // Go's does: what the buffer read ahead is stale (a no-op for a file).
+    pos_ = end_ = 0;
+    eof_ = false;
     return static_cast<std::int64_t>(r.value);
   }
 
@@ -213,13 +234,29 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   Status close() override {
     if (fd_ < 0) return closed("close");
-    const int fd = std::exchange(fd_, -1);
-    if (auto r = sys::close(fd); !r.ok()) return sys_error("close", name_, r.err);
+    const sys::Ret r = close_fd();
+    fd_ = -1;
+    if (!r.ok()) return sys_error("close", name_, r.err);
     return {};
   }
 
  private:
   Error closed(std::string_view op) const { return Error(std::string(op), name_, errc::closed); }
+
+  // Files are opened O_NONBLOCK, so that opening a FIFO does not wait for a
+  // writer. Only a file that can keep a reader waiting (a FIFO, a socket, a
+  // tty) then says EAGAIN, and from then on it reads through the runtime's
+  // poller, which waits for data. Regular files never get there.
+  sys::Ret read_some(std::span<char> buf) {
+    if (!polled_) {
+      const sys::Ret r = sys::read(fd_, buf.data(), buf.size());
+      if (r.err != EAGAIN) return r;
+      polled_ = true;
+    }
+    return sys::poll_read(fd_, buf.data(), buf.size());
+  }
+
+  sys::Ret close_fd() { return polled_ ? sys::poll_close(fd_) : sys::close(fd_); }
 
   // Refills the getdents64 buffer; sets eof_ when the directory is exhausted.
   Status fill() {
@@ -254,6 +291,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   std::shared_ptr<const DirFS> owner_;  // null while borrowed
   std::string name_;
   int fd_;
+  bool polled_ = false;  // read through the poller (see read_some)
   std::unique_ptr<char[]> buf_;
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
@@ -278,24 +316,26 @@ Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags
   return static_cast<int>(r.value);
 }
 
-Result<FileInfo> DirFS::stat_name(std::string_view op, std::string_view name, bool follow) const {
-  auto fd = open_fd(op, name, O_PATH | (follow ? 0 : O_NOFOLLOW));
-  if (!fd) return std::move(fd).error();
-  struct ::stat st {};
-  auto r = sys::fstat(*fd, &st);
-  sys::close(*fd);
-  if (!r.ok()) return sys_error(op, name, r.err);
-  return to_info(name, st);
+Result<FileInfo> DirFS::lstat_entry(std::string_view dir, std::string_view name) const {
+  const std::string path = path::join(dir, name);
+  auto r = sys::open_beneath(root_fd_, path, O_PATH | O_NOFOLLOW);
+  if (!r.ok()) return sys_error("lstat", path, r.err);
+  return stat_and_close("lstat", path, static_cast<int>(r.value));
 }
 
 Result<FilePtr> DirFS::open(std::string_view name) {
-  // O_NONBLOCK: opening a FIFO must not wait for a writer (it has no effect on regular files).
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it has no effect
+  // on regular files); a read still waits for data (DirFile::read_some).
   auto fd = open_fd("open", name, O_RDONLY | O_NONBLOCK);
   if (!fd) return std::move(fd).error();
   return FilePtr(std::make_unique<DirFile>(*this, shared_from_this(), std::string(name), *fd));
 }
 
-Result<FileInfo> DirFS::stat(std::string_view name) { return stat_name("stat", name, true); }
+Result<FileInfo> DirFS::stat(std::string_view name) {
+  auto fd = open_fd("stat", name, O_PATH);
+  if (!fd) return std::move(fd).error();
+  return stat_and_close("stat", name, *fd);
+}
 
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
   std::vector<DirEntry> entries;

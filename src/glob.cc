@@ -1,8 +1,6 @@
 // Go's path.Match and fs.Glob.
 #include "vfs/glob.h"
 
-#include <algorithm>
-
 #include "path.h"
 #include "vfs/read_dir.h"
 #include "vfs/stat.h"
@@ -144,12 +142,8 @@ Result<bool> match_chunk(std::string_view chunk, std::string_view s, std::string
 
 constexpr std::string_view kMetaChars = "*?[\\";
 
-bool has_meta(std::string_view path) {
-  return path.find_first_of(kMetaChars) != std::string_view::npos;
-}
-
-// Appends to `matches` the entries of `dir` matching `pattern`. An unreadable
-// directory contributes nothing.
+// Appends to `matches` the entries of `dir` matching `pattern` (Go's glob).
+// An unreadable directory contributes nothing.
 Status glob_dir(FS& fs, const std::string& dir, std::string_view pattern,
                 std::vector<std::string>& matches) {
   auto entries = read_dir(fs, dir);
@@ -162,41 +156,81 @@ Status glob_dir(FS& fs, const std::string& dir, std::string_view pattern,
   return {};
 }
 
-// Go's fs.Glob recurses once per directory level of the pattern; here the
-// levels are a loop, so a hostile pattern cannot exhaust the stack.
+// Which '/' of a well-formed pattern it can be cut at, leaving a well-formed
+// pattern: not one inside a class or escaped (cut there, a[/]b leaves a[ and
+// a\/b leaves a\). In a well-formed pattern a class ends at its first
+// unescaped ']', as scan_chunk reads it.
+std::vector<bool> clean_cuts(std::string_view pattern) {
+  std::vector<bool> clean(pattern.size(), false);
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    switch (pattern[i]) {
+      case '\\':
+        ++i;  // the escaped byte
+        break;
+      case '[':
+        in_class = true;
+        break;
+      case ']':
+        in_class = false;
+        break;
+      case '/':
+        clean[i] = !in_class;
+        break;
+    }
+  }
+  return clean;
+}
+
+// Go's fs.Glob. Its globWithLimit recurses on the directory part of the
+// pattern (path.Split, less the trailing slash) for as long as that has meta
+// characters, and checks each level with Match(level, "") on the way down,
+// so a pattern that is well-formed as a whole fails if a level is not: where
+// the split cuts through a class or an escape, even if no directory is read.
+// Here the levels are a loop, down then up, so a hostile pattern cannot
+// exhaust the stack; and a level is checked by where it is cut (clean_cuts),
+// the rest of it being the well-formed pattern's, which keeps the check
+// linear where Go's is quadratic.
 Result<std::vector<std::string>> glob_fallback(FS& fs, std::string_view pattern) {
-  // Go refuses patterns with more separators than this; so do we.
-  constexpr std::size_t kPathSeparatorsLimit = 10000;
-  if (static_cast<std::size_t>(std::count(pattern.begin(), pattern.end(), '/')) >
-      kPathSeparatorsLimit) {
-    return Error("glob", std::string(pattern), errc::bad_pattern);
-  }
-  if (auto valid = match(pattern, ""); !valid) {
-    return Error("glob", std::string(pattern), std::move(valid).error().code());
-  }
-  std::vector<std::string> matches;
-  if (!has_meta(pattern)) {
+  constexpr int kPathSeparatorsLimit = 10000;  // Go's bound on the recursion
+  const auto bad = [&] { return Error("glob", std::string(pattern), errc::bad_pattern); };
+  if (!match(pattern, "")) return bad();
+  const std::size_t first_meta = pattern.find_first_of(kMetaChars);
+  if (first_meta == std::string_view::npos) {
+    std::vector<std::string> matches;
     if (stat(fs, pattern)) matches.emplace_back(pattern);
     return matches;
   }
-  // The longest prefix of whole elements without meta characters is read as
-  // a directory; each later element is matched against the entries of the
-  // directories the previous one matched.
-  const std::size_t slash = pattern.rfind('/', pattern.find_first_of(kMetaChars));
-  std::vector<std::string> dirs{
-      slash == std::string_view::npos ? "." : std::string(pattern.substr(0, slash))};
-  std::string_view rest = slash == std::string_view::npos ? pattern : pattern.substr(slash + 1);
-  for (;;) {
-    const std::size_t next = rest.find('/');
-    const std::string_view elem = rest.substr(0, next);
-    matches.clear();
-    for (const std::string& dir : dirs) {
-      if (auto st = glob_dir(fs, dir, elem, matches); !st) return std::move(st).error();
+  const std::vector<bool> clean = clean_cuts(pattern);
+  std::vector<std::string_view> files;  // each level's last element, outermost first
+  std::string_view level = pattern;
+  std::string dir;
+  for (int depth = 0;; ++depth) {
+    const std::size_t slash = level.rfind('/');
+    if (slash == std::string_view::npos) {
+      files.push_back(level);
+      dir = ".";
+      break;
     }
-    if (next == std::string_view::npos || matches.empty()) return matches;
-    rest.remove_prefix(next + 1);
-    dirs.swap(matches);
+    files.push_back(level.substr(slash + 1));
+    if (slash <= first_meta) {  // no meta left above: read as a directory
+      dir = level.substr(0, slash);
+      break;
+    }
+    if (depth + 1 > kPathSeparatorsLimit || !clean[slash]) return bad();
+    level = level.substr(0, slash);
   }
+  std::vector<std::string> matches;
+  if (auto st = glob_dir(fs, dir, files.back(), matches); !st) return std::move(st).error();
+  files.pop_back();
+  for (; !files.empty(); files.pop_back()) {
+    std::vector<std::string> dirs;
+    dirs.swap(matches);
+    for (const std::string& d : dirs) {
+      if (auto st = glob_dir(fs, d, files.back(), matches); !st) return std::move(st).error();
+    }
+  }
+  return matches;
 }
 
 }  // namespace

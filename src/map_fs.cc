@@ -2,21 +2,109 @@
 
 #include "path.h"
 
+#include <bit>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 #include <vector>
 
 namespace vfs {
+namespace internal {
+
+// The hash of a name, kept as a running state so that the hash of a longer
+// name follows from a prefix's state and the extra bytes alone: add() hashes
+// every parent directory of a name in one pass over it, and a child's hash
+// comes from its parent's state, so a path n levels deep costs n, not n^2.
+// 8-byte words through xxHash64's round, finished with murmur3's fmix64.
+class NameHash {
+ public:
+  void append(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t n = s.size();
+    for (; n > 0 && (len_ & 7) != 0; --n) add_byte(*p++);  // complete a partial word
+    for (; n >= 8; n -= 8, p += 8) {
+      acc_ = round(acc_, load<std::uint64_t>(p));
+      len_ += 8;
+    }
+    if (n > 0) {
+      tail_ = load_short(p, n);
+      len_ += n;
+    }
+  }
+
+  std::size_t value() const noexcept {
+    std::uint64_t h = round(acc_, tail_) ^ len_;
+    h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
+    h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ULL;
+    return static_cast<std::size_t>(h ^ (h >> 33));
+  }
+
+ private:
+  static std::uint64_t round(std::uint64_t acc, std::uint64_t word) noexcept {
+    return std::rotl(acc + word * 0xC2B2AE3D27D4EB4FULL, 31) * 0x9E3779B185EBCA87ULL;
+  }
+  // A Word's bytes (8 or 4), the first in the low bits whatever the byte order.
+  template <class Word>
+  static std::uint64_t load(const unsigned char* p) noexcept {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    if constexpr (std::endian::native == std::endian::big) {
+      if constexpr (sizeof w == 8) {
+        w = __builtin_bswap64(w);
+      } else {
+        w = __builtin_bswap32(w);
+      }
+    }
+    return w;
+  }
+  // 1 to 7 bytes, as load() would put them, by whole loads that overlap
+  // rather than a byte loop: a word written a byte at a time and then read
+  // whole stalls the read (store forwarding fails).
+  static std::uint64_t load_short(const unsigned char* p, std::size_t n) noexcept {
+    if (n >= 4) return load<std::uint32_t>(p) | load<std::uint32_t>(p + n - 4) << (8 * (n - 4));
+    return std::uint64_t{p[0]} | std::uint64_t{p[n / 2]} << (8 * (n / 2)) |
+           std::uint64_t{p[n - 1]} << (8 * (n - 1));
+  }
+  void add_byte(unsigned char c) noexcept {
+    tail_ |= std::uint64_t{c} << (8 * (len_ & 7));
+    if ((++len_ & 7) == 0) {
+      acc_ = round(acc_, tail_);
+      tail_ = 0;
+    }
+  }
+
+  std::uint64_t acc_ = 0x27D4EB2F165667C5ULL;  // the whole words so far
+  std::uint64_t tail_ = 0;                     // the bytes after them
+  std::uint64_t len_ = 0;
+};
+
+}  // namespace internal
+
+using internal::NameHash;
 
 struct MapFS::Node {
-  std::string name;                             // full name, "." for the root
-  MapFile file;                                 // file.mode has FileMode::dir for a directory
+  // The full name ("." for the root). The directories that add() makes for
+  // a name keep prefixes of one copy of it (`shared`, `len`; `own` empty):
+  // a path n levels deep is stored once, not n times (n^2 bytes). Every
+  // other node owns its name, so a lookup compares it with no further
+  // pointer to follow; it and `file` come first, in the cache line that
+  // open + read touch.
+  std::string own;
+  MapFile file;  // file.mode has FileMode::dir for a directory
+  std::shared_ptr<const std::string> shared;
+  std::size_t len = 0;
+  std::size_t hash = 0;  // NameHash of the name: the index's key
+  NameHash prefix;       // NameHash state of the name and a "/" ("" for the root)
   std::set<std::string, std::less<>> children;  // entry names, for a directory
 
+  std::string_view name() const noexcept {
+    return own.empty() ? std::string_view(shared->data(), len) : std::string_view(own);
+  }
+  bool is_root() const noexcept { return name() == "."; }
   bool is_dir() const { return file.mode.is_dir(); }
   FileInfo info() const {
-    return FileInfo{std::string(path::base(name)), static_cast<std::int64_t>(file.data.size()),
+    return FileInfo{std::string(path::base(name())), static_cast<std::int64_t>(file.data.size()),
                     file.mode, file.mod_time};
   }
 };
@@ -26,6 +114,17 @@ namespace {
 using Node = MapFS::Node;
 
 constexpr FileMode kSynthesizedDirMode = FileMode::dir | 0555;  // as fstest.MapFS
+
+// The node for entry `base` of directory `dir`, its name not yet set.
+std::shared_ptr<Node> make_child(const Node& dir, std::string_view base, MapFile file) {
+  auto node = std::make_shared<Node>();
+  node->prefix = dir.prefix;
+  node->prefix.append(base);
+  node->hash = node->prefix.value();
+  node->prefix.append("/");
+  node->file = std::move(file);
+  return node;
+}
 
 // A regular file: a read position over bytes shared with the FS.
 class MapOpenFile final : public File, public ReaderAt, public Seeker {
@@ -46,7 +145,7 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
 
   Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) override {
     if (closed_) return closed("read");
-    if (offset < 0) return Error("read", node_->name, errc::invalid);
+    if (offset < 0) return Error("read", std::string(node_->name()), errc::invalid);
     return copy_at(buf, offset);
   }
 
@@ -56,7 +155,7 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
                               : whence == Whence::current ? offset_
                                                           : size();
     if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0) {
-      return Error("seek", node_->name, errc::invalid);
+      return Error("seek", std::string(node_->name()), errc::invalid);
     }
     offset_ = base + offset;
     return offset_;
@@ -81,7 +180,7 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
   }
 
   Error closed(std::string_view op) const {
-    return Error(std::string(op), node_->name, errc::closed);
+    return Error(std::string(op), std::string(node_->name()), errc::closed);
   }
 
   std::shared_ptr<const Node> node_;
@@ -102,7 +201,7 @@ class MapDirFile final : public ReadDirFile {
 
   Result<std::size_t> read(std::span<char>) override {
     if (closed_) return closed("read");
-    return Error::from_errno("read", node_->name, EISDIR);
+    return Error::from_errno("read", std::string(node_->name()), EISDIR);
   }
 
   Result<std::vector<DirEntry>> read_dir(int n) override {
@@ -123,7 +222,7 @@ class MapDirFile final : public ReadDirFile {
 
  private:
   Error closed(std::string_view op) const {
-    return Error(std::string(op), node_->name, errc::closed);
+    return Error(std::string(op), std::string(node_->name()), errc::closed);
   }
 
   std::shared_ptr<const Node> node_;
@@ -139,7 +238,8 @@ class MapDirFile final : public ReadDirFile {
 // std::unordered_map walks two dependent pointers before it reaches an entry
 // (bucket -> the node *before* the entry -> the entry), each a cache miss in
 // a large FS; here a lookup is a probe into a compact array, then the node
-// itself, which the caller needs anyway. The key is the node's own name.
+// itself, which the caller needs anyway. The key is the node's name, by
+// NameHash, so a child's slot can be found from its directory's node.
 // Abseil's flat_hash_map was measured in its place (bench/, MapFS row): 18-21
 // M ops/s against 24 M for this index, with the margin over the 2x-Go target
 // gone, and a dependency added; this index is small and covered by a
@@ -147,25 +247,48 @@ class MapDirFile final : public ReadDirFile {
 class MapFS::Index {
  public:
   const std::shared_ptr<Node>* find(std::string_view name) const {
-    const std::size_t i = slot_of(name);
-    return i == kNone ? nullptr : &slots_[i].node;
+    NameHash h;
+    h.append(name);
+    return find_if(h.value(), [name](const Node& node) { return node.name() == name; });
   }
+
+  // The entry `base` of directory `dir`, hashed from dir's state. When the
+  // two share a name buffer (see Node::shared) only `base` is compared, so
+  // going down a path n levels deep costs about its length, not n times it.
+  const std::shared_ptr<Node>* find_child(const Node& dir, std::string_view base) const {
+    NameHash h = dir.prefix;
+    h.append(base);
+    const std::string_view dir_name = dir.is_root() ? std::string_view() : dir.name();
+    const std::size_t start = dir_name.empty() ? 0 : dir_name.size() + 1;  // after a "/"
+    return find_if(h.value(), [&](const Node& node) {
+      const std::string_view name = node.name();
+      if (name.size() != start + base.size() || name.substr(start) != base) return false;
+      if (start == 0) return true;
+      if (name[start - 1] != '/') return false;
+      return (node.shared && node.shared == dir.shared) || name.substr(0, start - 1) == dir_name;
+    });
+  }
+
   std::shared_ptr<Node>* find(std::string_view name) {
     return const_cast<std::shared_ptr<Node>*>(std::as_const(*this).find(name));
+  }
+  std::shared_ptr<Node>* find_child(const Node& dir, std::string_view base) {
+    return const_cast<std::shared_ptr<Node>*>(std::as_const(*this).find_child(dir, base));
   }
 
   // Adds a node whose name is not in the index yet.
   const std::shared_ptr<Node>& insert(std::shared_ptr<Node> node) {
     if ((size_ + 1) * 4 > slots_.size() * 3) grow();
     ++size_;
-    const std::size_t h = hash(node->name);
+    const std::size_t h = node->hash;
     return place(h, std::move(node));
   }
 
-  // Removes `name`, which is in the index. Later entries of its probe run
+  // Removes `node`, which is in the index. Later entries of its probe run
   // shift back into the hole (no tombstones, so lookups stay short).
-  void erase(std::string_view name) {
-    std::size_t hole = slot_of(name);
+  void erase(const Node& node) {
+    std::size_t hole = node.hash & mask();
+    while (slots_[hole].node.get() != &node) hole = next(hole);
     for (std::size_t j = next(hole); slots_[j].node; j = next(j)) {
       // slots_[j] may fill the hole unless its home slot lies in (hole, j].
       const std::size_t home = slots_[j].hash & mask();
@@ -185,20 +308,17 @@ class MapFS::Index {
     std::size_t hash = 0;
     std::shared_ptr<Node> node;  // null: empty
   };
-  static constexpr std::size_t kNone = ~std::size_t{0};
 
-  static std::size_t hash(std::string_view name) noexcept {
-    return std::hash<std::string_view>{}(name);
-  }
   std::size_t mask() const noexcept { return slots_.size() - 1; }
   std::size_t next(std::size_t i) const noexcept { return (i + 1) & mask(); }
 
-  std::size_t slot_of(std::string_view name) const noexcept {
-    const std::size_t h = hash(name);
+  // The slot holding a node with hash `h` for which `is` holds.
+  template <class Is>
+  const std::shared_ptr<Node>* find_if(std::size_t h, const Is& is) const {
     for (std::size_t i = h & mask(); slots_[i].node; i = next(i)) {
-      if (slots_[i].hash == h && slots_[i].node->name == name) return i;
+      if (slots_[i].hash == h && is(*slots_[i].node)) return &slots_[i].node;
     }
-    return kNone;
+    return nullptr;
   }
 
   const std::shared_ptr<Node>& place(std::size_t h, std::shared_ptr<Node> node) {
@@ -220,7 +340,14 @@ class MapFS::Index {
 };
 
 MapFS::MapFS() : index_(std::make_unique<Index>()) {
-  index_->insert(std::make_shared<Node>(Node{".", MapFile{{}, kSynthesizedDirMode, {}}, {}}));
+  auto root = std::make_shared<Node>();
+  root->own = ".";
+  NameHash h;
+  h.append(".");
+  root->hash = h.value();
+  // root->prefix stays empty: its entries' names have no "./".
+  root->file = MapFile{{}, kSynthesizedDirMode, {}};
+  index_->insert(std::move(root));
 }
 
 MapFS::MapFS(std::initializer_list<std::pair<std::string, MapFile>> files) : MapFS() {
@@ -236,13 +363,13 @@ MapFS::MapFS(const MapFS& other) : MapFS() {
   while (!pending.empty()) {
     const Node* node = pending.back();
     pending.pop_back();
-    if (node->name == ".") {
+    if (node->is_root()) {
       **index_->find(".") = *node;
     } else {
       index_->insert(std::make_shared<Node>(*node));
     }
     for (const std::string& child : node->children)
-      pending.push_back(other.find(path::join(node->name, child)));
+      pending.push_back(other.find_child(*node, child));
   }
 }
 
@@ -268,6 +395,11 @@ const MapFS::Node* MapFS::find(std::string_view name) const {
   return node ? node->get() : nullptr;
 }
 
+const MapFS::Node* MapFS::find_child(const Node& dir, std::string_view base) const {
+  const auto* node = std::as_const(*index_).find_child(dir, base);
+  return node ? node->get() : nullptr;
+}
+
 Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op,
                                                          std::string_view name) const {
   // Every name in the index passed valid_path when it was added, so only a
@@ -281,31 +413,36 @@ Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op,
 std::vector<DirEntry> MapFS::entries(const Node& dir) const {
   std::vector<DirEntry> out;
   out.reserve(dir.children.size());
-  for (const std::string& child : dir.children)
-    out.emplace_back(find(path::join(dir.name, child))->info());
+  for (const std::string& child : dir.children) out.emplace_back(find_child(dir, child)->info());
   return out;
 }
 
 Status MapFS::add(std::string_view name, MapFile file) {
   if (!valid_path(name) || name == ".") return Error("add", std::string(name), errc::invalid);
+  std::shared_ptr<const std::string> shared;  // the name, for the directories made for it
   // Make sure every parent is a directory, synthesizing the missing ones.
   Node* parent = index_->find(".")->get();
+  std::size_t start = 0;
   for (std::size_t slash = name.find('/'); slash != std::string_view::npos;
-       slash = name.find('/', slash + 1)) {
-    const std::string_view dir = name.substr(0, slash);
+       slash = name.find('/', start)) {
+    const std::string_view base = name.substr(start, slash - start);
     Node* node = nullptr;
-    if (auto* found = index_->find(dir)) {
+    if (auto* found = index_->find_child(*parent, base)) {
       node = found->get();
       if (!node->is_dir()) return Error::from_errno("add", std::string(name), ENOTDIR);
     } else {
-      parent->children.emplace(path::base(dir));
-      auto synthesized =
-          std::make_shared<Node>(Node{std::string(dir), MapFile{{}, kSynthesizedDirMode, {}}, {}});
-      node = index_->insert(std::move(synthesized)).get();
+      parent->children.emplace(base);
+      auto dir = make_child(*parent, base, MapFile{{}, kSynthesizedDirMode, {}});
+      if (!shared) shared = std::make_shared<const std::string>(name);
+      dir->shared = shared;
+      dir->len = slash;
+      node = index_->insert(std::move(dir)).get();
     }
     parent = node;
+    start = slash + 1;
   }
-  auto* existing = index_->find(name);
+  const std::string_view base = name.substr(start);
+  auto* existing = index_->find_child(*parent, base);
   if (existing && (*existing)->is_dir()) {
     if (!file.mode.is_dir() && !(*existing)->children.empty()) {
       return Error("add", std::string(name), errc::exist);
@@ -316,30 +453,36 @@ Status MapFS::add(std::string_view name, MapFile file) {
     }
   }
   // A new node, so files already open keep the bytes they were opened with.
-  auto node = std::make_shared<Node>(Node{std::string(name), std::move(file), {}});
+  auto node = make_child(*parent, base, std::move(file));
+  node->own = name;
   if (existing) {
     *existing = std::move(node);
   } else {
-    parent->children.emplace(path::base(name));
+    parent->children.emplace(base);
     index_->insert(std::move(node));
   }
   return {};
 }
 
-// Erasing moves other entries between slots, never the nodes themselves, so
-// `node` stays valid while its children go.
-void MapFS::erase_tree(const std::string& name) {
-  const Node* node = find(name);
-  for (const std::string& child : node->children) erase_tree(path::join(name, child));
-  index_->erase(name);
+// A loop, not recursion: a tree may be thousands of levels deep, and this
+// may run on a fiber's small stack.
+void MapFS::erase_tree(const Node& top) {
+  std::vector<const Node*> pending{&top};
+  while (!pending.empty()) {
+    const Node* node = pending.back();
+    pending.pop_back();
+    for (const std::string& child : node->children) pending.push_back(find_child(*node, child));
+    index_->erase(*node);  // may free `node`: its children were found first
+  }
 }
 
 Status MapFS::remove(std::string_view name) {
   if (!valid_path(name) || name == ".") return Error("remove", std::string(name), errc::invalid);
-  if (!find(name)) return Error("remove", std::string(name), errc::not_exist);
+  const Node* node = find(name);
+  if (!node) return Error("remove", std::string(name), errc::not_exist);
   auto& siblings = (*index_->find(path::dir(name)))->children;
   siblings.erase(siblings.find(path::base(name)));
-  erase_tree(std::string(name));
+  erase_tree(*node);
   return {};
 }
 

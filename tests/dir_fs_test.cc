@@ -6,8 +6,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <thread>
+#include <type_traits>
+
 #include "sys/sys.h"
 #include "test_util.h"
+#include "vfs/runtime.h"
 #include "vfs/vfs.h"
 
 namespace {
@@ -136,6 +145,74 @@ TEST_P(DirFSTest, WrongKindOfFileGivesItsError) {
   EXPECT_EQ(fs_->open("a.txt/x").error().code(), std::errc::not_a_directory);
 }
 
+// A trailing "/" or "/." in a symlink's target asks for a directory: the
+// component walk must refuse a file there as the kernel does.
+TEST_P(DirFSTest, TrailingSlashOrDotAfterAFileIsNotADirectory) {
+  dir_.symlink("a.txt/", "file-slash");
+  dir_.symlink("a.txt/.", "file-dot");
+  dir_.symlink("sub/", "dir-slash");
+  dir_.symlink("sub/.", "dir-dot");
+  dir_.symlink("sub/deep/up/", "link-slash");  // sub/deep/up -> ../b.txt, a file
+  for (const char* name : {"file-slash", "file-dot", "link-slash"}) {
+    auto f = fs_->open(name);
+    ASSERT_FALSE(f.ok()) << name << " opened";
+    EXPECT_EQ(f.error().code(), std::errc::not_a_directory) << name;
+    auto info = vfs::stat(*fs_, name);
+    ASSERT_FALSE(info.ok()) << name << " stat'ed";
+    EXPECT_EQ(info.error().code(), std::errc::not_a_directory) << name;
+  }
+  for (const char* name : {"dir-slash", "dir-dot"}) {
+    auto entries = vfs::read_dir(*fs_, name);
+    ASSERT_TRUE(entries.ok()) << name << ": " << entries.error().message();
+    EXPECT_EQ(names(*entries), (std::vector<std::string>{"b.txt", "deep", "parent"})) << name;
+  }
+}
+
+// Magic links (/proc/<pid>/cwd, fd/N, ...) read as any symlink, by the text
+// readlink gives, in both modes (openat2 said ELOOP, the walk escapes_root).
+TEST_P(DirFSTest, MagicLinksReadAsTheirText) {
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+  auto proc = vfs::DirFS::make("/proc/self");
+  ASSERT_TRUE(proc.ok());
+  for (const char* name : {"cwd", "root", "exe", "root/etc/hostname"}) {
+    auto f = (*proc)->open(name);
+    ASSERT_FALSE(f.ok()) << name << " opened";
+    EXPECT_TRUE(f.error().is(errc::escapes_root)) << f.error().message();
+  }
+  const std::string to_pipe = "fd/" + std::to_string(pipe_fds[0]);  // -> "pipe:[inode]"
+  auto f = (*proc)->open(to_pipe);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  ASSERT_FALSE(f.ok()) << to_pipe << " opened";
+  EXPECT_TRUE(f.error().is(errc::not_exist)) << f.error().message();
+  EXPECT_TRUE(vfs::stat(**proc, "status").ok());  // /proc/self itself is no magic link
+}
+
+// Names that are not UTF-8 fail valid_path, but an entry read_dir lists with
+// one has its info(), as in Go (os.DirFS's entries lstat the raw name).
+TEST_P(DirFSTest, EntriesWithNonUtf8NamesHaveTheirInfo) {
+  dir_.write("sub/latin\xff", "12345");
+  dir_.mkdir("sub/dir\xfe");
+  dir_.symlink("../../outside", "sub/link\xfd");
+  auto entries = vfs::read_dir(*fs_, "sub");
+  ASSERT_TRUE(entries.ok());
+  int checked = 0;
+  for (const vfs::DirEntry& e : *entries) {
+    if (vfs::valid_path(e.name())) continue;
+    auto info = e.info();
+    ASSERT_TRUE(info.ok()) << info.error().message();
+    EXPECT_EQ(info->name, e.name());
+    EXPECT_EQ(info->mode.type(), e.type());
+    if (e.name() == "latin\xff") {
+      EXPECT_EQ(info->size, 5);
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
+  EXPECT_TRUE(fs_->open("sub/latin\xff").error().is(errc::invalid));  // by name: still invalid
+}
+
 // DirFS lists straight into the caller's vector: same entries as read_dir,
 // the vector's buffer kept, emptied on every kind of error.
 TEST_P(DirFSTest, ReadDirIntoFillsTheCallersVector) {
@@ -237,6 +314,31 @@ TEST_P(DirFSTest, ReadAtAndSeek) {
   EXPECT_TRUE(sk->seek(-100, vfs::Whence::begin).error().is(errc::invalid));
 }
 
+// sysfs and procfs report st_size 0 for their symlinks: a link's target must
+// be read whole all the same (the fallback read "" and resolved class/net/lo
+// as class/net).
+TEST_P(DirFSTest, SymlinksThatReportSizeZeroResolve) {
+  struct ::stat st {};
+  if (::lstat("/sys/class/net/lo", &st) != 0 || !S_ISLNK(st.st_mode)) {
+    GTEST_SKIP() << "no /sys/class/net/lo symlink here";
+  }
+  std::string want;
+  std::getline(std::ifstream("/sys/class/net/lo/address"), want);
+  auto sys = vfs::DirFS::make("/sys");
+  ASSERT_TRUE(sys.ok());
+  auto lo = vfs::read_dir(**sys, "class/net/lo");
+  ASSERT_TRUE(lo.ok()) << lo.error().message();
+  const std::vector<std::string> listed = names(*lo);
+  const auto has = [&](const char* name) {
+    return std::find(listed.begin(), listed.end(), name) != listed.end();
+  };
+  EXPECT_TRUE(has("address"));
+  EXPECT_FALSE(has("lo"));  // class/net's entry
+  auto address = vfs::read_file(**sys, "class/net/lo/address");
+  ASSERT_TRUE(address.ok()) << address.error().message();
+  EXPECT_EQ(*address, want + "\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(Resolution, DirFSTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "fallback" : "openat2"; });
 
@@ -268,6 +370,105 @@ TEST(DirFS, HundredThousandOpensLeakNoDescriptor) {
   EXPECT_EQ(open_fd_count(), before);
 }
 
+// A DirFS is a handle on its root descriptor: a copy would close the
+// original's descriptor when destroyed, and the original would then resolve
+// names under whatever reused the number.
+static_assert(!std::is_copy_constructible_v<vfs::DirFS> && !std::is_copy_assignable_v<vfs::DirFS>);
+static_assert(!std::is_move_constructible_v<vfs::DirFS> && !std::is_move_assignable_v<vfs::DirFS>);
+
+// openat2 fails with EAGAIN when any rename on the system lands while it
+// resolves a name with "..", and the kernel means it as "try again": no
+// caller may see it. The longer the walk before the "..", the likelier the
+// race, hence a deep target. (The component walk has no such race.)
+TEST(DirFS, RenamesElsewhereNeverSurfaceAsEagain) {
+  vfs_test::TempDir dir, outside;
+  dir.write("a.txt", "hello");
+  constexpr int kDepth = 32;
+  std::string deep, up;
+  for (int i = 0; i < kDepth; ++i) deep += "x/", up += "../";
+  dir.write(deep + "keep", "");
+  dir.symlink(deep + up + "a.txt", "via-dotdot");
+  outside.write("t1", "1");
+  outside.write("t2", "2");
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  std::atomic<bool> stop{false};
+  std::atomic<long> renames{0};
+  std::thread renamer([&] {  // some other program renaming its own files
+    const std::string a = outside / "t1", b = outside / "t2";
+    while (!stop.load(std::memory_order_relaxed)) {
+      ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE);
+      renames.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  while (renames.load() == 0) std::this_thread::yield();
+  int eagain = 0;
+  constexpr int kOpens = 10000;
+  for (int i = 0; i < kOpens; ++i) {
+    auto f = (*fs)->open("via-dotdot");
+    if (!f.ok()) {
+      EXPECT_EQ(f.error().code(), std::errc::resource_unavailable_try_again)
+          << f.error().message();  // anything else is a bug of its own
+      ++eagain;
+    }
+  }
+  stop = true;
+  renamer.join();
+  EXPECT_EQ(eagain, 0) << "of " << kOpens << " opens, during " << renames.load() << " renames";
+}
+
+// Seeking a directory to 0 starts its listing over, as in Go: entries the
+// file had read ahead before the seek must not be listed again, and one that
+// had reached the end must list everything again.
+TEST(DirFS, SeekToStartListsADirectoryAgain) {
+  vfs_test::TempDir dir;
+  std::vector<std::string> want;
+  for (int i = 0; i < 10; ++i) {
+    want.push_back("e" + std::to_string(i));
+    dir.write("d/" + want.back(), "");
+  }
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  auto f = (*fs)->open("d");
+  ASSERT_TRUE(f.ok());
+  auto& d = dynamic_cast<vfs::ReadDirFile&>(**f);
+  auto& seeker = dynamic_cast<vfs::Seeker&>(**f);
+  const auto sorted_names = [](std::vector<vfs::DirEntry> entries) {
+    vfs::sort_entries(entries);
+    return names(entries);
+  };
+  ASSERT_EQ(d.read_dir(3)->size(), 3u);
+  ASSERT_EQ(*seeker.seek(0, vfs::Whence::begin), 0);
+  EXPECT_EQ(sorted_names(*d.read_dir(-1)), want);  // 17 entries before: 7 twice
+  EXPECT_TRUE(d.read_dir(-1)->empty());
+  ASSERT_EQ(*seeker.seek(0, vfs::Whence::begin), 0);
+  EXPECT_EQ(sorted_names(*d.read_dir(-1)), want);  // none before
+}
+
+// ext4 stores times up to 2446, past what nanoseconds since 1970 hold
+// (2262): such a time saturates at Time::max() (it overflowed, to 1815).
+TEST(DirFS, ModTimesPast2262Saturate) {
+  vfs_test::TempDir dir;
+  dir.write("future", "f");
+  constexpr std::time_t k2400 = 13569465600;  // 2400-01-01T00:00:00Z
+  const struct ::timespec times[2] = {{k2400, 0}, {k2400, 0}};
+  struct ::stat st {};
+  if (::utimensat(AT_FDCWD, (dir / "future").c_str(), times, 0) != 0 ||
+      ::stat((dir / "future").c_str(), &st) != 0 || st.st_mtim.tv_sec != k2400) {
+    GTEST_SKIP() << "this file system does not store the year 2400";
+  }
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  auto info = vfs::stat(**fs, "future");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->mod_time, vfs::Time::max());
+  auto entries = vfs::read_dir(**fs, ".");
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].info()->mod_time, vfs::Time::max());
+  EXPECT_NE(vfs::format_file_info(*info).find(" 2262-"), std::string::npos);
+}
+
 TEST(DirFS, MissingRootFails) {
   auto fs = vfs::DirFS::make("/nonexistent/vfs-root");
   ASSERT_FALSE(fs.ok());
@@ -282,6 +483,51 @@ TEST(DirFS, FifoOpensWithoutWaitingForAWriter) {
   auto f = fs.value()->open("fifo");  // would block forever without O_NONBLOCK
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE((*f)->stat()->mode.type() == vfs::FileMode(vfs::FileMode::named_pipe));
+}
+
+// Opens the FIFO `fifo` of `fs`, then writes "hello" and " world" into it
+// from another thread, pausing before each, and expects to read both: a read
+// must wait for data, though the file was opened O_NONBLOCK.
+void read_fifo_from_slow_writer(vfs::DirFS& fs, const std::string& fifo) {
+  auto f = fs.open("fifo");
+  ASSERT_TRUE(f.ok()) << f.error().message();
+  // A reader has it open, so this open does not wait; done here, not by the
+  // writer, so the read cannot come first and see end of file (no writer).
+  const int w = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(w, 0);
+  std::thread writer([w] {
+    for (std::string_view part : {"hello", " world"}) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      EXPECT_EQ(::write(w, part.data(), part.size()), static_cast<ssize_t>(part.size()));
+    }
+    ::close(w);
+  });
+  auto data = vfs::read_all(**f);
+  writer.join();
+  ASSERT_TRUE(data.ok()) << data.error().message();
+  EXPECT_EQ(*data, "hello world");
+  EXPECT_TRUE((*f)->close().ok());
+}
+
+TEST(DirFS, FifoReadWaitsForDataOnAThread) {
+  vfs_test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  read_fifo_from_slow_writer(**fs, dir / "fifo");
+}
+
+// On a fiber the read parks on the runtime's poller. Twice: the first file's
+// number, which the poller knew, is likely the second's.
+TEST(DirFS, FifoReadWaitsForDataOnAFiber) {
+  vfs_test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  vfs::runtime::run([&] {
+    read_fifo_from_slow_writer(**fs, dir / "fifo");
+    read_fifo_from_slow_writer(**fs, dir / "fifo");
+  });
 }
 
 // Root ignores file permissions, so the check runs in a child that drops to

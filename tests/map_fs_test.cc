@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "test_util.h"
+#include "vfs/runtime.h"
 #include "vfs/vfs.h"
 
 namespace {
@@ -49,6 +50,14 @@ TEST(MapFS, ExplicitDirectoryKeepsItsModeAndChildren) {
   auto empty = fs.read_dir("empty");
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());
+  ASSERT_TRUE(fs.add("empty/f", {"f"}).ok());
+  ASSERT_TRUE(fs.add("empty/f", {"f2"}).ok());  // replaced, not added twice
+  ASSERT_TRUE(fs.add("empty/g/h", {"h"}).ok());
+  EXPECT_EQ(fs.size(), 6u);
+  EXPECT_EQ(names(*fs.read_dir("empty")), (std::vector<std::string>{"f", "g"}));
+  EXPECT_EQ(*fs.read_file("empty/f"), "f2");
+  ASSERT_TRUE(fs.remove("empty").ok());
+  EXPECT_EQ(fs.size(), 2u);
 }
 
 TEST(MapFS, AddRejectsBadNamesAndConflicts) {
@@ -233,6 +242,49 @@ TEST(MapFS, CopiesAreDeepAndMovesLeaveEmpty) {
   ASSERT_TRUE(b.add("again", {"4"}).ok());
   a = c;
   EXPECT_EQ(*a.read_file("d/z"), "3");
+}
+
+// A name `depth` directories deep: "d/d/.../d/leaf".
+std::string deep_name(int depth) {
+  std::string name;
+  name.reserve(2 * static_cast<std::size_t>(depth) + 4);
+  for (int i = 0; i < depth; ++i) name += "d/";
+  return name + "leaf";
+}
+
+// remove() goes down the tree in a loop, not by recursion: it may run on a
+// fiber, whose stack is small (64 KiB; 256 KiB under sanitizers).
+TEST(MapFS, RemovesADeepDirectoryOnAFiber) {
+  vfs::MapFS fs;
+  ASSERT_TRUE(fs.add(deep_name(5000), {"x"}).ok());
+  ASSERT_TRUE(fs.add("keep", {"k"}).ok());
+  vfs::Status removed;
+  vfs::runtime::run([&] { removed = fs.remove("d"); });
+  ASSERT_TRUE(removed.ok()) << removed.error().message();
+  EXPECT_EQ(fs.size(), 1u);
+  EXPECT_EQ(names(*fs.read_dir(".")), std::vector<std::string>{"keep"});
+}
+
+// add() costs about the length of the name, however deep: each synthesized
+// directory's name is a prefix of it, hashed as the name is scanned and kept
+// once. Adding this one took a minute and 10 GB when each directory was
+// looked up and stored by its own full name.
+TEST(MapFS, AddsAndRemovesAPathAHundredThousandLevelsDeep) {
+  constexpr int kDepth = 100000;
+  const std::string name = deep_name(kDepth);
+  vfs::MapFS fs;
+  ASSERT_TRUE(fs.add(name, {"x"}).ok());
+  EXPECT_EQ(fs.size(), kDepth + 1u);
+  ASSERT_TRUE(fs.add(name + "2", {"y"}).ok());  // through the existing directories
+  EXPECT_EQ(fs.size(), kDepth + 2u);
+  EXPECT_EQ(*fs.read_file(name), "x");
+  const std::string dir = name.substr(0, name.rfind('/'));
+  EXPECT_EQ(names(*fs.read_dir(dir)), (std::vector<std::string>{"leaf", "leaf2"}));
+  vfs::MapFS copy(fs);
+  EXPECT_EQ(*copy.read_file(name + "2"), "y");
+  ASSERT_TRUE(fs.remove("d").ok());
+  EXPECT_EQ(fs.size(), 0u);
+  EXPECT_EQ(copy.size(), kDepth + 2u);
 }
 
 constexpr int kDirs = 40;

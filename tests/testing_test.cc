@@ -2,6 +2,9 @@
 // the model (tests/broken_fs.h) is reported against the right name and check.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -139,6 +142,28 @@ TEST(TestFS, DirFSWithSymlinksPasses) {
   const Report report =
       test_fs(**fs, {"dir/b.txt", "a.txt", "dir/big.bin", "dir/emptydir/up.txt", "link.txt",
                      "dirlink", "\xc3\xbc/\xc3\x9f.txt", "dir/x[1]/q.txt"});
+  EXPECT_TRUE(report.ok()) << report.to_string();
+}
+
+// FIFOs, sockets and devices are only stat'ed, as test_fs.h says: a socket
+// cannot be opened (ENXIO), a FIFO's reader may wait for a writer.
+TEST(TestFS, DirFSWithSocketsAndFifosPasses) {
+  TempTree tree;
+  tree.file("a.txt", "a");
+  ASSERT_EQ(::mkfifo((tree.root() / "fifo").c_str(), 0644), 0);
+  const int sock = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string sock_path = (tree.root() / "sock").string();
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  sock_path.copy(addr.sun_path, sock_path.size());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  tree.symlink("sock", "sock-link");
+  auto fs = vfs::DirFS::make(tree.root().string());
+  ASSERT_TRUE(fs.ok()) << fs.error().message();
+  const Report report = test_fs(**fs, {"a.txt", "fifo", "sock", "sock-link"});
+  ::close(sock);
   EXPECT_TRUE(report.ok()) << report.to_string();
 }
 

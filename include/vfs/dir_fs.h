@@ -7,6 +7,17 @@
 // without it), so a symlink inside the tree that points outside of it, or
 // any absolute symlink, fails with errc::escapes_root (which compares equal
 // to errc::permission). Symlinks that stay inside the tree are followed.
+// Magic links (/proc/<pid>/cwd, fd/N, exe, ...) are followed as any symlink,
+// by the text readlink gives and never by the kernel's jump: most name an
+// absolute path, an escape; one to a pipe or socket ("pipe:[1234]") names
+// nothing in the tree, errc::not_exist.
+//
+// Cost: without openat2 (Linux before 5.6) every call resolves its name one
+// component at a time from the root, two system calls a level, so walking a
+// tree d levels deep costs on the order of d^2 calls (5000 levels: about a
+// minute). Resolving from a directory the walk already holds open would be
+// linear, but no interface carries it. openat2 walks in the kernel, but
+// takes no name of PATH_MAX (4096) bytes or more (ENAMETOOLONG).
 #pragma once
 
 #include <memory>
@@ -27,6 +38,11 @@ class DirFS final : public StatFS,
   // Opens `dir` (absolute, or relative to the working directory).
   static Result<std::shared_ptr<DirFS>> make(std::string_view dir);
   ~DirFS() override;
+  // A handle on its root descriptor, which the destructor closes: a copy
+  // would close the original's, which would then resolve names under
+  // whatever file reused the number. Share it through its shared_ptr.
+  DirFS(const DirFS&) = delete;
+  DirFS& operator=(const DirFS&) = delete;
 
   const std::string& root() const noexcept { return root_; }
 
@@ -44,8 +60,11 @@ class DirFS final : public StatFS,
   friend class DirInfoSource;
   // Opens `name` beneath the root; errors carry `op` and `name`.
   Result<int> open_fd(std::string_view op, std::string_view name, int flags) const;
-  // FileInfo of `name` (lstat if `follow` is false), from an fd opened with O_PATH.
-  Result<FileInfo> stat_name(std::string_view op, std::string_view name, bool follow) const;
+  // lstat of entry `name` of directory `dir`: a lazy DirEntry's info. The
+  // name comes from the directory itself, so it is not held to valid_path
+  // (an entry whose name is not UTF-8 has its info, as in Go); it is still
+  // resolved beneath the root.
+  Result<FileInfo> lstat_entry(std::string_view dir, std::string_view name) const;
 
   int root_fd_;       // O_PATH descriptor of the root directory
   std::string root_;  // for messages and sub()

@@ -62,9 +62,11 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
   class Index;  // name -> node, defined in map_fs.cc
 
   const Node* find(std::string_view name) const;
+  const Node* find_child(const Node& dir, std::string_view base) const;
   Result<std::shared_ptr<const Node>> lookup(std::string_view op, std::string_view name) const;
   std::vector<DirEntry> entries(const Node& dir) const;
-  void erase_tree(const std::string& name);
+  // Removes `top` and everything below it from the index.
+  void erase_tree(const Node& top);
 
   std::unique_ptr<Index> index_;
 };

@@ -17,27 +17,61 @@ namespace {
 std::atomic<bool> g_force_fallback{false};
 std::atomic<bool> g_no_openat2{false};  // set once the kernel says ENOSYS
 
+// openat2 fails with EAGAIN when a rename or a mount anywhere on the system
+// lands while it resolves a name with "..": it can no longer be sure that
+// ".." stayed beneath the root, and the kernel asks the caller to try again.
+// A name that keeps losing that race (renames are frequent, or its walk is
+// long) is left to the component walk, which holds each directory it has
+// passed and so has no such race.
+constexpr int kOpenat2Tries = 32;
+
 Ret openat2_beneath(int root, const char* path, int flags) noexcept {
   open_how how{};
   how.flags = static_cast<unsigned>(flags | O_CLOEXEC);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  return blocking([&] { return ::syscall(SYS_openat2, root, path, &how, sizeof how); });
+  Ret r;
+  for (int i = 0; i < kOpenat2Tries; ++i) {
+    r = blocking([&] { return ::syscall(SYS_openat2, root, path, &how, sizeof how); });
+    if (r.err != EAGAIN) break;
+  }
+  return r;
 }
 
 Ret openat(int dirfd, const char* name, int flags) noexcept {
   return blocking([&] { return static_cast<long>(::openat(dirfd, name, flags | O_CLOEXEC)); });
 }
 
+// Queues the components of `path` (the name, or a symlink's target) before
+// those still pending. Empty ones go, but "." stays and a trailing slash
+// counts as one: both ask for a directory where they follow a component.
 void push_front_components(std::deque<std::string>& pending, std::string_view path) {
   std::vector<std::string> parts;
   while (!path.empty()) {
     const std::size_t slash = path.find('/');
     std::string_view part = path.substr(0, slash);
-    if (!part.empty() && part != ".") parts.emplace_back(part);
+    if (!part.empty()) parts.emplace_back(part);
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
+    if (path.empty()) parts.emplace_back(".");
   }
   pending.insert(pending.begin(), parts.begin(), parts.end());
+}
+
+// The target of the symlink open as `fd` (O_PATH). The buffer grows until
+// the target fits: st_size cannot size it, as sysfs and procfs report 0 for
+// their links.
+Ret read_link(int fd, std::string& target) noexcept {
+  target.resize(256);
+  for (;;) {
+    const Ret r = blocking([&] { return ::readlinkat(fd, "", target.data(), target.size()); });
+    if (!r.ok()) return r;
+    const auto n = static_cast<std::size_t>(r.value);
+    if (n < target.size()) {  // else it may have been cut short
+      target.resize(n);
+      return r;
+    }
+    target.resize(target.size() * 2);
+  }
 }
 
 // The chain of directories from root to where the walk stands, each held
@@ -62,7 +96,9 @@ class DirChain {
   std::vector<int> fds_;
 };
 
-// The walk for kernels without openat2 (before Linux 5.6).
+// The walk for kernels without openat2 (before Linux 5.6). It starts from
+// the root every time: a name n levels deep costs about 2n calls (an openat
+// and a close a level), which a deep tree's walk pays at every level.
 Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
   constexpr int kMaxSymlinks = 40;  // Linux's own limit
   const bool follow_last = (flags & O_NOFOLLOW) == 0;
@@ -79,7 +115,19 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
       chain.pop();
       continue;
     }
+    // Where we stand is a directory: the root, or one checked below as not last.
+    if (name == ".") continue;
     if (last && !follow_last) return openat(chain.current(), name.c_str(), flags);
+    if (!last) {
+      // Most components are plain directories: one call opens them, and
+      // only what it refuses (a symlink, or not a directory) needs a look.
+      Ret dir = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW | O_DIRECTORY);
+      if (dir.ok()) {
+        chain.push(static_cast<int>(dir.value));
+        continue;
+      }
+      if (dir.err != ENOTDIR) return dir;
+    }
     Ret step = openat(chain.current(), name.c_str(), O_PATH | O_NOFOLLOW);
     if (!step.ok()) return step;
     const int fd = static_cast<int>(step.value);
@@ -89,11 +137,10 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
       return r;
     }
     if (S_ISLNK(st.st_mode)) {
-      std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
-      const ssize_t n = ::readlinkat(fd, "", target.data(), target.size());
+      std::string target;
+      const Ret r = read_link(fd, target);
       ::close(fd);
-      if (n < 0) return {-1, errno};
-      target.resize(static_cast<std::size_t>(n));
+      if (!r.ok()) return r;
       if (++links > kMaxSymlinks) return {-1, ELOOP};
       if (target.empty()) return {-1, ENOENT};
       if (target[0] == '/')
@@ -127,8 +174,11 @@ Ret open_beneath(int root, std::string_view path, int flags) noexcept {
     path.copy(buf, path.size());
     buf[path.size()] = '\0';
     Ret r = openat2_beneath(root, buf, flags);
-    if (r.err != ENOSYS) return r;
-    g_no_openat2.store(true, std::memory_order_relaxed);
+    // ELOOP may be a magic link (/proc/<pid>/fd/N, cwd...), which openat2
+    // refuses to jump through and the walk follows by the text readlink
+    // gives, as any symlink: the walk answers, so both ways answer alike.
+    if (r.err != ENOSYS && r.err != EAGAIN && r.err != ELOOP) return r;
+    if (r.err == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
   return walk_beneath(root, path, flags);
 }

@@ -3,10 +3,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "vfs/runtime/poll.h"
+
 namespace vfs::sys {
 
 Ret read(int fd, void* buf, std::size_t len) noexcept {
   return blocking([&] { return ::read(fd, buf, len); });
+}
+
+Ret poll_read(int fd, void* buf, std::size_t len) noexcept {
+  const runtime::IoResult r = runtime::poll_read(fd, buf, len);
+  return {r.value, r.err};
 }
 
 Ret pread(int fd, void* buf, std::size_t len, off_t offset) noexcept {
@@ -41,6 +48,11 @@ Ret close(int fd) noexcept {
     const int err = errno;
     return err == EINTR ? Ret{} : Ret{-1, err};
   });
+}
+
+Ret poll_close(int fd) noexcept {
+  const int err = runtime::poll_close(fd);
+  return err == 0 || err == EINTR ? Ret{} : Ret{-1, err};  // EINTR: gone anyway, as in close
 }
 
 }  // namespace vfs::sys

@@ -46,6 +46,11 @@ inline Ret blocking(F&& call) noexcept {
 }
 
 Ret read(int fd, void* buf, std::size_t len) noexcept;
+// read(2) of a file that can keep a reader waiting (a FIFO, a socket, a tty)
+// and is O_NONBLOCK: a read that would block waits until there is data,
+// parked on the runtime's poller on a fiber, in poll(2) on a plain thread
+// (runtime::poll_read). Close such a file with poll_close.
+Ret poll_read(int fd, void* buf, std::size_t len) noexcept;
 Ret pread(int fd, void* buf, std::size_t len, off_t offset) noexcept;
 Ret lseek(int fd, off_t offset, int whence) noexcept;
 Ret getdents64(int fd, void* buf, std::size_t len) noexcept;
@@ -54,11 +59,17 @@ Ret fstatat(int dirfd, const char* name, struct ::stat* st, int flags) noexcept;
 Ret open(const char* path, int flags) noexcept;
 // close(2) is not retried on EINTR: on Linux the descriptor is gone either way.
 Ret close(int fd) noexcept;
+// close() for a file read with poll_read: the runtime's poller wakes its
+// waiters and forgets the number (runtime::poll_close).
+Ret poll_close(int fd) noexcept;
 
 // Opens `path` (relative, already valid_path-checked, or ".") below `root`
 // without ever resolving outside it: openat2(RESOLVE_BENEATH |
 // RESOLVE_NO_MAGICLINKS) where the kernel has it, else a walk one component
-// at a time that resolves symlinks itself. An escape fails with EXDEV.
+// at a time that resolves symlinks itself. An escape fails with EXDEV. The
+// EAGAIN that openat2 gives when a rename races its ".." never reaches the
+// caller: it retries, then walks. A magic link (/proc/<pid>/fd/N) is
+// followed by its text in both ways, as any symlink.
 // O_NOFOLLOW in `flags` applies to the last component only.
 Ret open_beneath(int root, std::string_view path, int flags) noexcept;
 

@@ -6,7 +6,23 @@
 
 namespace vfs::testing::internal {
 
+namespace {
+
+// Neither a regular file nor a directory (a FIFO, a socket, a device): such
+// a file is only stat'ed, as test_fs.h says. Opening one may fail (a
+// socket) or wait (a FIFO with no writer), and reading one may never end.
+bool only_stat(FileMode mode) { return !mode.is_regular() && !mode.is_dir(); }
+
+}  // namespace
+
 std::optional<FileInfo> Tester::check_stat(const std::string& path, const DirEntry& entry) {
+  const auto links_to_only_stat = [&] {
+    auto target = vfs::stat(fs_, path);
+    return target && only_stat(target->mode);
+  };
+  if (entry.type().is_symlink() ? links_to_only_stat() : only_stat(entry.type())) {
+    return check_stat_only(path, entry);
+  }
   auto file = fs_.open(path);
   if (!file) {
     problem(path, "open: " + file.error().message());
@@ -17,22 +33,7 @@ std::optional<FileInfo> Tester::check_stat(const std::string& path, const DirEnt
     problem(path, "file.stat(): " + info.error().message());
     return std::nullopt;
   }
-  // open follows a symlink, so a link's entry describes the link itself and
-  // only entry.info() must agree with it; for other entries all must agree.
-  const bool link = entry.type().is_symlink();
-  const std::string entry_text = format_dir_entry(entry);
-  if (!link && entry_text != format_dir_entry(DirEntry(*info))) {
-    problem(path, "directory entry and file.stat() disagree:\n  entry:       " + entry_text +
-                      "\n  file.stat(): " + format_dir_entry(DirEntry(*info)));
-  }
-  if (auto einfo = entry.info(); !einfo) {
-    problem(path, "entry.info(): " + einfo.error().message());
-  } else if (!link) {
-    check_same_info(path, "entry.info() vs file.stat()", *einfo, *info);
-  } else if (entry_text != format_dir_entry(DirEntry(*einfo))) {
-    problem(path, "symlink entry and entry.info() disagree:\n  entry:        " + entry_text +
-                      "\n  entry.info(): " + format_dir_entry(DirEntry(*einfo)));
-  }
+  check_entry_agrees(path, entry, *info, "file.stat()");
   // Even for a symlink, stat by name follows it as open does.
   const std::string label = stat_fs_ ? "StatFS::stat" : "vfs::stat";
   if (auto sinfo = vfs::stat(fs_, path); !sinfo) {
@@ -41,6 +42,41 @@ std::optional<FileInfo> Tester::check_stat(const std::string& path, const DirEnt
     check_same_info(path, label + " vs file.stat()", *sinfo, *info);
   }
   return std::move(*info);
+}
+
+// A FIFO, socket or device, or a link to one, is never opened: stat by name
+// stands for file.stat().
+std::optional<FileInfo> Tester::check_stat_only(const std::string& path, const DirEntry& entry) {
+  const std::string label = stat_fs_ ? "StatFS::stat" : "vfs::stat";
+  auto info = vfs::stat(fs_, path);
+  if (!info) {
+    problem(path, label + ": " + info.error().message());
+    return std::nullopt;
+  }
+  check_entry_agrees(path, entry, *info, label);
+  return std::move(*info);
+}
+
+// open and stat follow a symlink, so a link's entry describes the link
+// itself and only entry.info() must agree with it; for other entries all
+// must agree with `info`, which `source` gave.
+void Tester::check_entry_agrees(const std::string& path, const DirEntry& entry,
+                                const FileInfo& info, const std::string& source) {
+  const bool link = entry.type().is_symlink();
+  const std::string entry_text = format_dir_entry(entry);
+  if (!link && entry_text != format_dir_entry(DirEntry(info))) {
+    const std::string align(source.size() - 4, ' ');  // "entry: " as wide as source + ": "
+    problem(path, "directory entry and " + source + " disagree:\n  entry:" + align + entry_text +
+                      "\n  " + source + ": " + format_dir_entry(DirEntry(info)));
+  }
+  if (auto einfo = entry.info(); !einfo) {
+    problem(path, "entry.info(): " + einfo.error().message());
+  } else if (!link) {
+    check_same_info(path, "entry.info() vs " + source, *einfo, info);
+  } else if (entry_text != format_dir_entry(DirEntry(*einfo))) {
+    problem(path, "symlink entry and entry.info() disagree:\n  entry:        " + entry_text +
+                      "\n  entry.info(): " + format_dir_entry(DirEntry(*einfo)));
+  }
 }
 
 void Tester::check_same_info(const std::string& path, std::string_view desc, const FileInfo& got,

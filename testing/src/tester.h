@@ -49,6 +49,9 @@ class Tester {
 
   // check_file.cc
   std::optional<FileInfo> check_stat(const std::string& path, const DirEntry& entry);
+  std::optional<FileInfo> check_stat_only(const std::string& path, const DirEntry& entry);
+  void check_entry_agrees(const std::string& path, const DirEntry& entry, const FileInfo& info,
+                          const std::string& source);
   void check_same_info(const std::string& path, std::string_view desc, const FileInfo& got,
                        const FileInfo& want);
   void check_file(const std::string& path, const FileInfo& info);

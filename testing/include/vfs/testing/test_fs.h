@@ -14,8 +14,10 @@
 //
 // Content is checked for regular files, symlinks to them included (open
 // follows links); a symlink to a directory is stat'ed but not walked, so a
-// link to an ancestor cannot loop. Other file types (FIFOs, devices) are only
-// stat'ed. The FS must not change while it is checked. test_fs does not depend
+// link to an ancestor cannot loop. Other file types (FIFOs, sockets,
+// devices), and links to them, are only stat'ed, never opened: opening one
+// may fail or wait, and reading one may not end. The FS must not change
+// while it is checked. test_fs does not depend
 // on a test framework; see vfs/testing/gtest.h for a GoogleTest assertion.
 #pragma once
 
