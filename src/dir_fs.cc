@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -156,27 +157,36 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   DirFile(const DirFS& fs, std::shared_ptr<const DirFS> owner, std::string name, int fd)
       : fs_(fs), owner_(std::move(owner)), name_(std::move(name)), fd_(fd) {}
   ~DirFile() override {
-    if (fd_ >= 0) close_fd();
+    if (!(uses_.load(std::memory_order_relaxed) & kClosed)) close_fd();
     if (buf_) dir_bufs.put(std::move(buf_));
   }
 
   Result<FileInfo> stat() override {
-    if (fd_ < 0) return closed("stat");
+    if (is_closed()) return closed("stat");
     struct ::stat st {};
     if (auto r = sys::fstat(fd_, &st); !r.ok()) return sys_error("stat", name_, r.err);
     return to_info(name_, st);
   }
 
   Result<std::size_t> read(std::span<char> buf) override {
-    if (fd_ < 0) return closed("read");
+    if (is_closed()) return closed("read");
     const sys::Ret r = read_some(buf);
     if (!r.ok()) return sys_error("read", name_, r.err);
     return static_cast<std::size_t>(r.value);
   }
 
   Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) override {
-    if (fd_ < 0) return closed("read");
     if (offset < 0) return Error("read", name_, errc::invalid);
+    if (uses_.fetch_add(kUse, std::memory_order_acquire) & kClosed) {
+      end_use();
+      return closed("read");
+    }
+    auto n = pread_all(buf, offset);
+    end_use();
+    return n;
+  }
+
+  Result<std::size_t> pread_all(std::span<char> buf, std::int64_t offset) {
     std::size_t done = 0;
     while (done < buf.size()) {
       auto r = sys::pread(fd_, buf.data() + done, buf.size() - done,
@@ -189,7 +199,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   }
 
   Result<std::int64_t> seek(std::int64_t offset, Whence whence) override {
-    if (fd_ < 0) return closed("seek");
+    if (is_closed()) return closed("seek");
     const int w = whence == Whence::begin     ? SEEK_SET
                   : whence == Whence::current ? SEEK_CUR
                                               : SEEK_END;
@@ -210,7 +220,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
 
   // Appends up to n entries (all if n <= 0) to `out`.
   Status append_entries(int n, std::vector<DirEntry>& out) {
-    if (fd_ < 0) return closed("readdir");
+    if (is_closed()) return closed("readdir");
     const std::size_t start = out.size();
     while (n <= 0 || out.size() - start < static_cast<std::size_t>(n)) {
       if (pos_ == end_) {
@@ -232,15 +242,40 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
     return {};
   }
 
+  // With read_at calls in flight on other threads, the last of them closes
+  // the descriptor (and close(2)'s own error, rare, goes unreported).
   Status close() override {
-    if (fd_ < 0) return closed("close");
-    const sys::Ret r = close_fd();
-    fd_ = -1;
-    if (!r.ok()) return sys_error("close", name_, r.err);
+    const std::uint64_t before = uses_.fetch_or(kClosed, std::memory_order_acq_rel);
+    if (before & kClosed) return closed("close");
+    if (!claim_release()) return {};
+    if (const sys::Ret r = close_fd(); !r.ok()) return sys_error("close", name_, r.err);
     return {};
   }
 
  private:
+  // uses_: kClosed once the file is closed, kReleased once its descriptor
+  // is; the rest counts read_at calls in flight. The descriptor is released
+  // once closed and unused, by exactly one caller, so no call ever reaches a
+  // number the kernel has handed to another file.
+  static constexpr std::uint64_t kClosed = 1;
+  static constexpr std::uint64_t kReleased = 2;
+  static constexpr std::uint64_t kUse = 4;
+
+  bool is_closed() const noexcept { return uses_.load(std::memory_order_acquire) & kClosed; }
+
+  // True for the one caller that is to release the descriptor: closed, no
+  // call in flight, not yet released.
+  bool claim_release() noexcept {
+    std::uint64_t expected = kClosed;
+    return uses_.compare_exchange_strong(expected, kClosed | kReleased, std::memory_order_acq_rel);
+  }
+
+  void end_use() {
+    if (uses_.fetch_sub(kUse, std::memory_order_acq_rel) == (kUse | kClosed) && claim_release()) {
+      close_fd();
+    }
+  }
+
   Error closed(std::string_view op) const { return Error(std::string(op), name_, errc::closed); }
 
   // Files are opened O_NONBLOCK, so that opening a FIFO does not wait for a
@@ -291,6 +326,7 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   std::shared_ptr<const DirFS> owner_;  // null while borrowed
   std::string name_;
   int fd_;
+  std::atomic<std::uint64_t> uses_{0};
   bool polled_ = false;  // read through the poller (see read_some)
   std::unique_ptr<char[]> buf_;
   std::size_t pos_ = 0;

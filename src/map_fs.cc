@@ -2,6 +2,7 @@
 
 #include "path.h"
 
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstdint>
@@ -132,25 +133,25 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
   explicit MapOpenFile(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
 
   Result<FileInfo> stat() override {
-    if (closed_) return closed("stat");
+    if (closed_.load(std::memory_order_relaxed)) return closed("stat");
     return node_->info();
   }
 
   Result<std::size_t> read(std::span<char> buf) override {
-    if (closed_) return closed("read");
+    if (closed_.load(std::memory_order_relaxed)) return closed("read");
     const std::size_t n = copy_at(buf, offset_);
     offset_ += static_cast<std::int64_t>(n);
     return n;
   }
 
   Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) override {
-    if (closed_) return closed("read");
+    if (closed_.load(std::memory_order_relaxed)) return closed("read");
     if (offset < 0) return Error("read", std::string(node_->name()), errc::invalid);
     return copy_at(buf, offset);
   }
 
   Result<std::int64_t> seek(std::int64_t offset, Whence whence) override {
-    if (closed_) return closed("seek");
+    if (closed_.load(std::memory_order_relaxed)) return closed("seek");
     const std::int64_t base = whence == Whence::begin     ? 0
                               : whence == Whence::current ? offset_
                                                           : size();
@@ -162,8 +163,7 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
   }
 
   Status close() override {
-    if (closed_) return closed("close");
-    closed_ = true;
+    if (closed_.exchange(true, std::memory_order_relaxed)) return closed("close");
     return {};
   }
 
@@ -183,9 +183,11 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
     return Error(std::string(op), std::string(node_->name()), errc::closed);
   }
 
-  std::shared_ptr<const Node> node_;
+  std::shared_ptr<const Node> node_;  // the bytes stay while the file is open, closed or not
   std::int64_t offset_ = 0;
-  bool closed_ = false;
+  // Atomic: close() may run while read_at() calls are in flight on other
+  // threads (reader.h); they read the shared bytes, which stay valid.
+  std::atomic<bool> closed_{false};
 };
 
 // A directory: its entries as of open, handed out by read_dir(n).

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "vfs/file_info.h"
+#include "vfs/reader.h"
 #include "vfs/result.h"
 
 namespace vfs {
@@ -23,9 +24,11 @@ namespace vfs {
 // Go's fs.ValidPath.
 bool valid_path(std::string_view name) noexcept;
 
-class File {
+// An open file (Go's fs.File): a Reader that can be stat'ed and closed. A
+// backend's File may also be a ReaderAt, a Seeker or a ReadDirFile
+// (dynamic_cast), as Go's files may implement io.ReaderAt and io.Seeker.
+class File : public Reader {
  public:
-  virtual ~File() = default;
   File() = default;
   File(const File&) = delete;
   File& operator=(const File&) = delete;
@@ -33,7 +36,7 @@ class File {
   virtual Result<FileInfo> stat() = 0;
   // Reads up to buf.size() bytes. Returns 0 only at end of file (or for an
   // empty buf). A directory fails with EISDIR.
-  virtual Result<std::size_t> read(std::span<char> buf) = 0;
+  Result<std::size_t> read(std::span<char> buf) override = 0;
   // Releases the file. A second close, or any call after close, fails with
   // errc::closed. The destructor closes a file that is still open.
   virtual Status close() = 0;
@@ -65,25 +68,6 @@ class ReadDirFile : public virtual File {
   //        means the end of the directory.
   // n <= 0: returns all remaining entries (empty at the end), in one vector.
   virtual Result<std::vector<DirEntry>> read_dir(int n) = 0;
-};
-
-// A file that reads at an offset without moving (Go's io.ReaderAt). Safe to
-// call concurrently with itself.
-class ReaderAt {
- public:
-  virtual ~ReaderAt() = default;
-  // Reads buf.size() bytes at `offset`; returns fewer only at end of file.
-  virtual Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) = 0;
-};
-
-enum class Whence { begin, current, end };
-
-// A file with a movable read offset (Go's io.Seeker).
-class Seeker {
- public:
-  virtual ~Seeker() = default;
-  // Returns the new offset. A negative resulting offset fails with errc::invalid.
-  virtual Result<std::int64_t> seek(std::int64_t offset, Whence whence) = 0;
 };
 
 }  // namespace vfs

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "vfs/fs.h"
+#include "vfs/reader.h"
 
 namespace vfs {
 
@@ -19,8 +20,10 @@ class ReadFileFS : public virtual FS {
 // open + read to end of file + close.
 Result<std::string> read_file(FS& fs, std::string_view name);
 
-// Reads `file` from its current offset to end of file; `size_hint` (e.g.
-// from stat) sizes the first allocation. Shared by every backend's read_file.
-Result<std::string> read_all(File& file, std::int64_t size_hint = 0);
+// The same, failing with std::errc::file_too_large (EFBIG) rather than
+// reading more than `max_size` bytes: for files whose size is not to be
+// trusted (a FIFO, a device, an archive member whose header may lie). Always
+// open + read_all, so the cap holds whatever the backend.
+Result<std::string> read_file(FS& fs, std::string_view name, std::int64_t max_size);
 
 }  // namespace vfs

@@ -1016,7 +1016,6 @@ void run_main(Task* main, const Config& config) {
   if (!the_sched.compare_exchange_strong(none, s.get())) {
     throw std::logic_error("vfs::runtime::run: a runtime is already running");
   }
-  gate.fetch_or(kGateOpen, std::memory_order_acq_rel);
   auto* m0 = new M;
   m0->is_m0 = true;
   m0->rand_state = 0x2545f491u;
@@ -1036,6 +1035,9 @@ void run_main(Task* main, const Config& config) {
     sysmon_main(sched);
   });
   s->template_thread = std::thread(template_thread_main, std::ref(*s));
+  // Only now may plain threads come in (go(), wakeups): the setup above
+  // touches the idle lists without the lock.
+  gate.fetch_or(kGateOpen, std::memory_order_acq_rel);
   schedule_loop(*s, m0);
   if (m0->dead) wait_for_shutdown(*s, m0);
   tls_m = nullptr;
