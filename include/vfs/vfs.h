@@ -10,6 +10,8 @@
 #include "vfs/map_fs.h"
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
+#include "vfs/read_link.h"
+#include "vfs/reader.h"
 #include "vfs/result.h"
 #include "vfs/stat.h"
 #include "vfs/sub.h"

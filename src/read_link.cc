@@ -1,0 +1,17 @@
+#include "vfs/read_link.h"
+
+#include "vfs/stat.h"
+
+namespace vfs {
+
+Result<std::string> read_link(FS& fs, std::string_view name) {
+  if (auto* lfs = dynamic_cast<ReadLinkFS*>(&fs)) return lfs->read_link(name);
+  return Error("readlink", std::string(name), errc::invalid);
+}
+
+Result<FileInfo> lstat(FS& fs, std::string_view name) {
+  if (auto* lfs = dynamic_cast<ReadLinkFS*>(&fs)) return lfs->lstat(name);
+  return stat(fs, name);
+}
+
+}  // namespace vfs
