@@ -104,6 +104,7 @@ struct MapFS::Node {
   }
   bool is_root() const noexcept { return name() == "."; }
   bool is_dir() const { return file.mode.is_dir(); }
+  bool is_symlink() const { return file.mode.is_symlink(); }
   FileInfo info() const {
     return FileInfo{std::string(path::base(name())), static_cast<std::int64_t>(file.data.size()),
                     file.mode, file.mod_time};
@@ -359,6 +360,7 @@ MapFS::MapFS(std::initializer_list<std::pair<std::string, MapFile>> files) : Map
 MapFS::~MapFS() = default;
 
 MapFS::MapFS(const MapFS& other) : MapFS() {
+  has_symlinks_ = other.has_symlinks_;
   // Every node is reachable from the root; a stack, not recursion, so a deep
   // tree cannot overflow ours.
   std::vector<const Node*> pending{other.find(".")};
@@ -380,12 +382,16 @@ MapFS& MapFS::operator=(const MapFS& other) {
   return *this;
 }
 
-MapFS::MapFS(MapFS&& other) : MapFS() { index_.swap(other.index_); }
+MapFS::MapFS(MapFS&& other) : MapFS() {
+  index_.swap(other.index_);
+  std::swap(has_symlinks_, other.has_symlinks_);
+}
 
 MapFS& MapFS::operator=(MapFS&& other) {
   if (this != &other) {
     MapFS taken(std::move(other));  // leaves `other` empty
     index_.swap(taken.index_);
+    std::swap(has_symlinks_, taken.has_symlinks_);
   }
   return *this;
 }
@@ -402,14 +408,77 @@ const MapFS::Node* MapFS::find_child(const Node& dir, std::string_view base) con
   return node ? node->get() : nullptr;
 }
 
-Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op,
-                                                         std::string_view name) const {
-  // Every name in the index passed valid_path when it was added, so only a
-  // name that is not there needs checking, to tell invalid from not_exist.
+Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op, std::string_view name,
+                                                         bool follow) const {
+  // A name in the index is a path of real directories (add() refuses a name
+  // below a symlink), so only a name that is not there, or is a link to
+  // follow, takes the walk. Every name in the index passed valid_path when
+  // it was added.
   const auto* node = std::as_const(*index_).find(name);
-  if (node) return std::shared_ptr<const Node>(*node);
-  const errc why = valid_path(name) ? errc::not_exist : errc::invalid;
-  return Error(std::string(op), std::string(name), why);
+  if (node && !(follow && (*node)->is_symlink())) return std::shared_ptr<const Node>(*node);
+  if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
+  if (!node && !has_symlinks_) return Error(std::string(op), std::string(name), errc::not_exist);
+  return resolve(op, name, follow);
+}
+
+namespace {
+
+// Queues the elements of `path` before those pending (a stack: the next is
+// at the back). "." stays, and a trailing slash counts as one: after a
+// name, both ask for a directory.
+void push_elements(std::vector<std::string_view>& pending, std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    if (slash != 0) parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+    if (path.empty()) parts.push_back(".");
+  }
+  pending.insert(pending.end(), parts.rbegin(), parts.rend());
+}
+
+}  // namespace
+
+// Resolves `name` an element at a time, following symlinks on the way (and
+// at the end if `follow`), as a disk does: a relative target from the link's
+// directory; an absolute one, or ".." above the root, leaves the FS
+// (errc::escapes_root); more than 40 links, ELOOP.
+Result<std::shared_ptr<const MapFS::Node>> MapFS::resolve(std::string_view op,
+                                                          std::string_view name,
+                                                          bool follow) const {
+  constexpr int kMaxLinks = 40;  // Linux's own limit
+  auto fail = [&](errc e) { return Error(std::string(op), std::string(name), e); };
+  auto fail_errno = [&](int e) { return Error::from_errno(std::string(op), std::string(name), e); };
+  std::vector<std::string_view> pending;
+  push_elements(pending, name);
+  const std::shared_ptr<Node>* dir = index_->find(".");
+  int links = 0;
+  while (!pending.empty()) {
+    const std::string_view elem = pending.back();
+    pending.pop_back();
+    if (elem == ".") continue;  // `dir` is a directory: nothing to check
+    if (elem == "..") {
+      if ((*dir)->is_root()) return fail(errc::escapes_root);
+      dir = index_->find(path::dir((*dir)->name()));
+      continue;
+    }
+    const std::shared_ptr<Node>* child = index_->find_child(**dir, elem);
+    if (!child) return fail(errc::not_exist);
+    const bool last = pending.empty();
+    if ((*child)->is_symlink() && (follow || !last)) {
+      if (++links > kMaxLinks) return fail_errno(ELOOP);
+      const std::string& target = (*child)->file.data;
+      if (target.empty()) return fail(errc::not_exist);
+      if (target.front() == '/') return fail(errc::escapes_root);
+      push_elements(pending, target);
+      continue;
+    }
+    if (last) return std::shared_ptr<const Node>(*child);
+    if (!(*child)->is_dir()) return fail_errno(ENOTDIR);
+    dir = child;
+  }
+  return std::shared_ptr<const Node>(*dir);  // ended on a directory, by "." or ".."
 }
 
 std::vector<DirEntry> MapFS::entries(const Node& dir) const {
@@ -455,6 +524,7 @@ Status MapFS::add(std::string_view name, MapFile file) {
     }
   }
   // A new node, so files already open keep the bytes they were opened with.
+  if (file.mode.is_symlink()) has_symlinks_ = true;
   auto node = make_child(*parent, base, std::move(file));
   node->own = name;
   if (existing) {
@@ -507,6 +577,19 @@ Result<std::vector<DirEntry>> MapFS::read_dir(std::string_view name) {
   if (!node) return std::move(node).error();
   if (!(*node)->is_dir()) return Error::from_errno("readdir", std::string(name), ENOTDIR);
   return entries(**node);
+}
+
+Result<std::string> MapFS::read_link(std::string_view name) {
+  auto node = lookup("readlink", name, /*follow=*/false);
+  if (!node) return std::move(node).error();
+  if (!(*node)->is_symlink()) return Error("readlink", std::string(name), errc::invalid);
+  return (*node)->file.data;
+}
+
+Result<FileInfo> MapFS::lstat(std::string_view name) {
+  auto node = lookup("lstat", name, /*follow=*/false);
+  if (!node) return std::move(node).error();
+  return (*node)->info();
 }
 
 Result<std::string> MapFS::read_file(std::string_view name) {

@@ -9,6 +9,8 @@
 // errc::invalid, so a name can never climb out of an FS.
 #pragma once
 
+#include <atomic>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -44,22 +46,70 @@ class File : public Reader {
 
 using FilePtr = std::unique_ptr<File>;
 
+// A file system (Go's fs.FS).
+//
+// Ownership: an FS belongs to whoever made it - a value (a MapFS on the
+// stack), a unique_ptr, or a shared_ptr (FSPtr). Helpers borrow it for the
+// call (FS&). Views and wrappers (sub, ForwardingFS) hold it through an
+// FSRef, which shares an FSPtr or borrows an FS&; a borrowed FS destroyed
+// while a view still holds it ends the program with a message naming the
+// mistake (as a joinable std::thread does), never a silent dangle.
 class FS {
  public:
-  virtual ~FS() = default;
+  virtual ~FS();
 
   // Opens the named file. A name that fails valid_path gives errc::invalid.
   virtual Result<FilePtr> open(std::string_view name) = 0;
 
  protected:
   // Whether a backend is a value (MapFS) or a handle (DirFS) is its own
-  // choice; the interface only keeps callers from slicing it.
+  // choice; the interface only keeps callers from slicing it. A copy is
+  // borrowed by nobody.
   FS() = default;
-  FS(const FS&) = default;
-  FS& operator=(const FS&) = default;
+  FS(const FS&) noexcept {}
+  FS& operator=(const FS&) noexcept { return *this; }
+
+ private:
+  friend class FSRef;
+  mutable std::atomic<int> borrowers_{0};  // FSRefs that borrow this FS
 };
 
 using FSPtr = std::shared_ptr<FS>;
+
+// A view's or wrapper's hold on an FS: shared (from an FSPtr, or any
+// shared_ptr to an FS, which it keeps alive) or borrowed (from an FS&, which
+// must outlive it - checked: see FS).
+class FSRef {
+ public:
+  template <class T>
+  requires std::derived_from<T, FS> FSRef(std::shared_ptr<T> shared)
+  noexcept  // NOLINT: implicit by design
+      : fs_(shared.get()), owner_(std::move(shared)) {}
+  FSRef(FS& borrowed) noexcept : fs_(&borrowed) {  // NOLINT: implicit by design
+    fs_->borrowers_.fetch_add(1, std::memory_order_relaxed);
+  }
+  FSRef(const FSRef& other) noexcept : fs_(other.fs_), owner_(other.owner_) {
+    if (!owner_) fs_->borrowers_.fetch_add(1, std::memory_order_relaxed);
+  }
+  FSRef& operator=(FSRef other) noexcept {
+    std::swap(fs_, other.fs_);
+    std::swap(owner_, other.owner_);
+    return *this;
+  }
+  ~FSRef() {
+    if (fs_ && !owner_) fs_->borrowers_.fetch_sub(1, std::memory_order_release);
+  }
+
+  FS& operator*() const noexcept { return *fs_; }
+  FS* operator->() const noexcept { return fs_; }
+  FS* get() const noexcept { return fs_; }
+  // The shared owner; null when borrowed.
+  const FSPtr& shared() const noexcept { return owner_; }
+
+ private:
+  FS* fs_;
+  FSPtr owner_;
+};
 
 // A directory file (Go's fs.ReadDirFile).
 class ReadDirFile : public virtual File {

@@ -19,17 +19,26 @@
 
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
+#include "vfs/read_link.h"
 #include "vfs/stat.h"
 
 namespace vfs {
 
 struct MapFile {
+  // The contents; for a symlink, its target.
   std::string data;
-  FileMode mode = 0644;  // FileMode::dir | perms to add an explicit directory
+  // FileMode::dir | perms for an explicit directory; FileMode::symlink |
+  // 0777 for a symlink.
+  FileMode mode = 0644;
   Time mod_time{};
 };
 
-class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
+// Symlinks (a MapFile with FileMode::symlink, its target as data) are
+// followed as on a disk: a relative target from the link's directory; an
+// absolute target, or ".." above the root, would leave the FS and fails with
+// errc::escapes_root; a loop fails with ELOOP after 40 links. read_link and
+// lstat see the link itself; read_dir lists it as a symlink.
+class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS, public ReadLinkFS {
  public:
   MapFS();
   // Throws FsError if an entry is invalid (see add).
@@ -55,6 +64,8 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
   Result<FileInfo> stat(std::string_view name) override;
   Result<std::vector<DirEntry>> read_dir(std::string_view name) override;
   Result<std::string> read_file(std::string_view name) override;
+  Result<std::string> read_link(std::string_view name) override;
+  Result<FileInfo> lstat(std::string_view name) override;
 
   struct Node;  // defined in map_fs.cc
 
@@ -63,12 +74,17 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS {
 
   const Node* find(std::string_view name) const;
   const Node* find_child(const Node& dir, std::string_view base) const;
-  Result<std::shared_ptr<const Node>> lookup(std::string_view op, std::string_view name) const;
+  // The node `name` resolves to, symlinks followed (the last one only if `follow`).
+  Result<std::shared_ptr<const Node>> lookup(std::string_view op, std::string_view name,
+                                             bool follow = true) const;
+  Result<std::shared_ptr<const Node>> resolve(std::string_view op, std::string_view name,
+                                              bool follow) const;
   std::vector<DirEntry> entries(const Node& dir) const;
   // Removes `top` and everything below it from the index.
   void erase_tree(const Node& top);
 
   std::unique_ptr<Index> index_;
+  bool has_symlinks_ = false;  // once one is added: a missing name may resolve through one
 };
 
 }  // namespace vfs

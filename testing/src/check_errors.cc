@@ -81,9 +81,13 @@ void Tester::check_bad_paths(const std::string& name, bool is_dir) {
     expect_error(name, call("stat", bad), vfs::stat(fs_, bad), errc::invalid);
     expect_error(name, call("read_dir", bad), vfs::read_dir(fs_, bad), errc::invalid);
     expect_error(name, call("read_file", bad), vfs::read_file(fs_, bad), errc::invalid);
+    if (link_fs_) {
+      expect_error(name, call("read_link", bad), link_fs_->read_link(bad), errc::invalid);
+      expect_error(name, call("lstat", bad), link_fs_->lstat(bad), errc::invalid);
+    }
     if (is_dir) {
       // vfs::sub checks names itself, so ask the backend's own sub directly.
-      auto sub = sub_fs_ ? sub_fs_->sub(bad) : vfs::sub(borrow(fs_), bad);
+      auto sub = sub_fs_ ? sub_fs_->sub(bad) : vfs::sub(fs_, bad);
       expect_error(name, call("sub", bad), sub, errc::invalid);
     }
   }
@@ -95,6 +99,10 @@ void Tester::check_missing(const std::string& dir, const std::vector<DirEntry>& 
   expect_not_exist(dir, "stat", name, vfs::stat(fs_, name));
   expect_not_exist(dir, "read_dir", name, vfs::read_dir(fs_, name));
   expect_not_exist(dir, "read_file", name, vfs::read_file(fs_, name));
+  if (link_fs_) {
+    expect_not_exist(dir, "read_link", name, link_fs_->read_link(name));
+    expect_not_exist(dir, "lstat", name, link_fs_->lstat(name));
+  }
   const std::string child = name + "/child";
   expect_not_exist(dir, "open", child, fs_.open(child));
 }
@@ -153,7 +161,7 @@ void Tester::check_sub_contract() {
   std::vector<std::string> taken = dirs_;
   taken.insert(taken.end(), files_.begin(), files_.end());
   const std::string missing = unused_name(".", taken);
-  auto sub = sub_fs_ ? sub_fs_->sub(missing) : vfs::sub(borrow(fs_), missing);
+  auto sub = sub_fs_ ? sub_fs_->sub(missing) : vfs::sub(fs_, missing);
   if (!sub) {
     if (!sub.error().is(errc::not_exist)) {
       problem(".", call("sub", missing) + ": " + sub.error().message() + ", want " +
@@ -165,7 +173,7 @@ void Tester::check_sub_contract() {
   }
   if (dirs_.size() < 2) return;
   const std::string& dir = dirs_[1];  // the first directory below the root
-  auto sub_dir = sub_fs_ ? sub_fs_->sub(dir) : vfs::sub(borrow(fs_), dir);
+  auto sub_dir = sub_fs_ ? sub_fs_->sub(dir) : vfs::sub(fs_, dir);
   if (!sub_dir) {
     problem(dir, call("sub", dir) + ": " + sub_dir.error().message());
     return;

@@ -16,13 +16,13 @@ bool only_stat(FileMode mode) { return !mode.is_regular() && !mode.is_dir(); }
 }  // namespace
 
 std::optional<FileInfo> Tester::check_stat(const std::string& path, const DirEntry& entry) {
-  const auto links_to_only_stat = [&] {
+  bool stat_only = only_stat(entry.type());
+  if (entry.type().is_symlink()) {
     auto target = vfs::stat(fs_, path);
-    return target && only_stat(target->mode);
-  };
-  if (entry.type().is_symlink() ? links_to_only_stat() : only_stat(entry.type())) {
-    return check_stat_only(path, entry);
+    if (!target && note_broken_link(path, target.error())) return std::nullopt;
+    stat_only = target && only_stat(target->mode);
   }
+  if (stat_only) return check_stat_only(path, entry);
   auto file = fs_.open(path);
   if (!file) {
     problem(path, "open: " + file.error().message());

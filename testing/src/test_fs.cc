@@ -15,6 +15,7 @@ Tester::Tester(FS& fs, const Options& options, Report& report, std::string conte
       read_file_fs_(dynamic_cast<ReadFileFS*>(&fs)),
       stat_fs_(dynamic_cast<StatFS*>(&fs)),
       sub_fs_(dynamic_cast<SubFS*>(&fs)),
+      link_fs_(dynamic_cast<ReadLinkFS*>(&fs)),
       options_(options),
       report_(report),
       context_(std::move(context)) {}
@@ -29,6 +30,10 @@ void Tester::run(const std::vector<std::string>& expected) {
 
 void Tester::problem(std::string_view path, const std::string& message) {
   report_.add(context_ + std::string(path) + ": " + message);
+}
+
+void Tester::note(std::string_view path, const std::string& message) {
+  report_.add_note(context_ + std::string(path) + ": " + message);
 }
 
 void Tester::check_expected(const std::vector<std::string>& expected) {
@@ -74,7 +79,7 @@ void check_sub(FS& fs, const std::vector<std::string>& expected, const Options& 
     if (name.starts_with(dir + "/")) sub_expected.push_back(name.substr(dir.size() + 1));
   }
   const std::string context = "sub(fs, " + quote(dir) + "): ";
-  auto sub = vfs::sub(borrow(fs), dir);
+  auto sub = vfs::sub(fs, dir);
   if (!sub) {
     report.add(context + sub.error().message());
     return;

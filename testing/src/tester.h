@@ -12,15 +12,12 @@
 #include "vfs/glob.h"
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
+#include "vfs/read_link.h"
 #include "vfs/stat.h"
 #include "vfs/sub.h"
 #include "vfs/testing/test_fs.h"
 
 namespace vfs::testing::internal {
-
-// A non-owning FSPtr, for vfs::sub: the caller of test_fs owns the FS and
-// keeps it alive for the whole check.
-inline FSPtr borrow(FS& fs) { return FSPtr(FSPtr(), &fs); }
 
 class Tester {
  public:
@@ -59,6 +56,10 @@ class Tester {
   void check_read_file(const std::string& path, const std::string& data);
   void check_reader(const std::string& path, const std::string& data);
 
+  // check_link.cc
+  void check_link(const std::string& path, const DirEntry& entry);
+  bool note_broken_link(const std::string& path, const Error& err);
+
   // check_errors.cc
   void check_bad_paths(const std::string& name, bool is_dir);
   void check_missing(const std::string& dir, const std::vector<DirEntry>& list);
@@ -77,6 +78,7 @@ class Tester {
   void check_expected(const std::vector<std::string>& expected);
   void check_concurrent();
   void problem(std::string_view path, const std::string& message);
+  void note(std::string_view path, const std::string& message);
   bool stopped() const { return report_.full(); }
 
   FS& fs_;
@@ -84,6 +86,7 @@ class Tester {
   ReadFileFS* read_file_fs_;
   StatFS* stat_fs_;
   SubFS* sub_fs_;
+  ReadLinkFS* link_fs_;
   const Options& options_;
   Report& report_;
   std::string context_;

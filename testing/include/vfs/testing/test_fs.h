@@ -14,7 +14,16 @@
 //
 // Content is checked for regular files, symlinks to them included (open
 // follows links); a symlink to a directory is stat'ed but not walked, so a
-// link to an ancestor cannot loop. Other file types (FIFOs, sockets,
+// link to an ancestor cannot loop. For an FS with symlinks (ReadLinkFS),
+// lstat of every entry agrees with its directory entry, read_link succeeds
+// on links and fails with errc::invalid on anything else (as Go 1.25's
+// fstest checks).
+//
+// A real tree holds what no FS could serve: links that dangle, loop or
+// leave the FS, names that are not UTF-8 (valid_path refuses them). Those
+// are not defects of the backend; they are reported apart, as notes, and do
+// not make the report fail - so test_fs is useful on real data (DirFS over
+// /etc, an archive). Other file types (FIFOs, sockets,
 // devices), and links to them, are only stat'ed, never opened: opening one
 // may fail or wait, and reading one may not end. The FS must not change
 // while it is checked. test_fs does not depend
@@ -41,23 +50,32 @@ struct Options {
 
 // Every problem found, one readable message each, e.g.
 //   dir/x.txt: read_at(3 bytes at 10): got "abc", want "abd"
+// and, apart, notes on what the tree holds that no FS could serve, e.g.
+//   etc/mtab: symlink leads out of the file system (/proc/self/mounts)
 class Report {
  public:
   explicit Report(std::size_t max_problems = Options{}.max_problems) : max_(max_problems) {}
 
+  // True if no problem was found (notes do not count).
   bool ok() const noexcept { return problems_.empty(); }
   const std::vector<std::string>& problems() const noexcept { return problems_; }
+  const std::vector<std::string>& notes() const noexcept { return notes_; }
   // True once max_problems were found: checking stopped early.
   bool full() const noexcept { return problems_.size() >= max_; }
 
   // Records a problem; ignored once full().
   void add(std::string problem);
-  // All problems, one per line (multi-line problems indented); "" if ok().
+  // Records a note (at most max_problems of them are kept).
+  void add_note(std::string note);
+  // All problems, one per line (multi-line problems indented), then the
+  // notes; "" if there are neither.
   std::string to_string() const;
 
  private:
   std::size_t max_;
   std::vector<std::string> problems_;
+  std::vector<std::string> notes_;
+  std::size_t dropped_notes_ = 0;
 };
 
 // Checks `fs` and returns every problem found. As in Go, if `expected` is
