@@ -14,6 +14,7 @@
 
 #include "runtime_test_util.h"
 #include "vfs/runtime.h"
+#include "vfs/sys.h"
 #include "vfs/vfs.h"
 
 namespace rt = vfs::runtime;
@@ -107,4 +108,32 @@ TEST(RuntimeBackend, PlainThreadsUseDirFSWhileARuntimeRuns) {
     t.join();
   });
   EXPECT_EQ(from_thread, expected);
+}
+
+// The door is public (vfs/sys.h): a backend written outside the library
+// gets the same behaviour. On one P, a fiber blocked in a read through
+// sys::blocking leaves the P to the fiber that will write; a plain ::read
+// there would hold the only thread and never see the write.
+TEST(RuntimeBackend, ThirdPartyBackendUsesThePublicDoor) {
+  HangGuard guard("public door");
+  rt::testing::Pipe pipe;
+  char got = 0;
+  std::uint64_t calls = 0;
+  rt::run(
+      [&] {
+        rt::testing::read_then_write(
+            [&] {
+              const vfs::sys::Ret r = vfs::sys::blocking([&] { return ::read(pipe.r, &got, 1); });
+              EXPECT_TRUE(r.ok());
+              EXPECT_EQ(r.value, 1);
+            },
+            [&] { EXPECT_TRUE(pipe.put('d')); });
+        calls = rt::stats().syscalls;
+      },
+      {.procs = 1});
+  EXPECT_EQ(got, 'd');
+  EXPECT_GE(calls, 1u);
+  // Off a fiber it calls straight through, errno and all.
+  const vfs::sys::Ret bad = vfs::sys::blocking([] { return ::read(-1, nullptr, 0); });
+  EXPECT_EQ(bad.err, EBADF);
 }
