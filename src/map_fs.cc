@@ -1,12 +1,14 @@
 #include "vfs/map_fs.h"
 
 #include "path.h"
+#include "resolve.h"
 
 #include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -421,64 +423,32 @@ Result<std::shared_ptr<const MapFS::Node>> MapFS::lookup(std::string_view op, st
   return resolve(op, name, follow);
 }
 
-namespace {
-
-// Queues the elements of `path` before those pending (a stack: the next is
-// at the back). "." stays, and a trailing slash counts as one: after a
-// name, both ask for a directory.
-void push_elements(std::vector<std::string_view>& pending, std::string_view path) {
-  std::vector<std::string_view> parts;
-  while (!path.empty()) {
-    const std::size_t slash = path.find('/');
-    if (slash != 0) parts.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-    if (path.empty()) parts.push_back(".");
+// The index as a tree for internal::resolve.
+class MapFS::Tree {
+ public:
+  using Node = const std::shared_ptr<MapFS::Node>*;
+  explicit Tree(const Index& index) : index_(index) {}
+  Node root() const { return index_.find("."); }
+  bool is_root(Node n) const { return (*n)->is_root(); }
+  Node parent(Node n) const { return index_.find(path::dir((*n)->name())); }
+  std::optional<Node> child(Node dir, std::string_view elem) const {
+    if (Node c = index_.find_child(**dir, elem)) return c;
+    return std::nullopt;
   }
-  pending.insert(pending.end(), parts.rbegin(), parts.rend());
-}
+  bool is_dir(Node n) const { return (*n)->is_dir(); }
+  bool is_symlink(Node n) const { return (*n)->is_symlink(); }
+  Result<std::string> link_target(Node n) const { return (*n)->file.data; }
 
-}  // namespace
+ private:
+  const Index& index_;
+};
 
-// Resolves `name` an element at a time, following symlinks on the way (and
-// at the end if `follow`), as a disk does: a relative target from the link's
-// directory; an absolute one, or ".." above the root, leaves the FS
-// (errc::escapes_root); more than 40 links, ELOOP.
 Result<std::shared_ptr<const MapFS::Node>> MapFS::resolve(std::string_view op,
                                                           std::string_view name,
                                                           bool follow) const {
-  constexpr int kMaxLinks = 40;  // Linux's own limit
-  auto fail = [&](errc e) { return Error(std::string(op), std::string(name), e); };
-  auto fail_errno = [&](int e) { return Error::from_errno(std::string(op), std::string(name), e); };
-  std::vector<std::string_view> pending;
-  push_elements(pending, name);
-  const std::shared_ptr<Node>* dir = index_->find(".");
-  int links = 0;
-  while (!pending.empty()) {
-    const std::string_view elem = pending.back();
-    pending.pop_back();
-    if (elem == ".") continue;  // `dir` is a directory: nothing to check
-    if (elem == "..") {
-      if ((*dir)->is_root()) return fail(errc::escapes_root);
-      dir = index_->find(path::dir((*dir)->name()));
-      continue;
-    }
-    const std::shared_ptr<Node>* child = index_->find_child(**dir, elem);
-    if (!child) return fail(errc::not_exist);
-    const bool last = pending.empty();
-    if ((*child)->is_symlink() && (follow || !last)) {
-      if (++links > kMaxLinks) return fail_errno(ELOOP);
-      const std::string& target = (*child)->file.data;
-      if (target.empty()) return fail(errc::not_exist);
-      if (target.front() == '/') return fail(errc::escapes_root);
-      push_elements(pending, target);
-      continue;
-    }
-    if (last) return std::shared_ptr<const Node>(*child);
-    if (!(*child)->is_dir()) return fail_errno(ENOTDIR);
-    dir = child;
-  }
-  return std::shared_ptr<const Node>(*dir);  // ended on a directory, by "." or ".."
+  auto node = internal::resolve(Tree(*index_), op, name, follow);
+  if (!node) return std::move(node).error();
+  return std::shared_ptr<const Node>(**node);
 }
 
 std::vector<DirEntry> MapFS::entries(const Node& dir) const {

@@ -71,6 +71,7 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS, public R
 
  private:
   class Index;  // name -> node, defined in map_fs.cc
+  class Tree;   // the index as internal::resolve sees it
 
   const Node* find(std::string_view name) const;
   const Node* find_child(const Node& dir, std::string_view base) const;
