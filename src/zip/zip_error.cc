@@ -29,6 +29,20 @@ class ZipCategory final : public std::error_category {
         return "zip: limit max_directory_bytes exceeded";
       case zip_errc::name_too_long:
         return "zip: limit max_name_length exceeded";
+      case zip_errc::unsupported_method:
+        return "zip: unsupported compression method";
+      case zip_errc::encrypted:
+        return "zip: encrypted entries are not supported";
+      case zip_errc::crc_mismatch:
+        return "zip: checksum error (CRC-32 mismatch)";
+      case zip_errc::size_mismatch:
+        return "zip: entry data longer or shorter than its recorded size";
+      case zip_errc::bad_deflate_data:
+        return "zip: corrupt deflate data";
+      case zip_errc::entry_too_large:
+        return "zip: limit max_entry_size exceeded";
+      case zip_errc::ratio_too_high:
+        return "zip: limit max_ratio exceeded (a declared size no deflate stream can reach)";
     }
     return "zip: unknown error";
   }

@@ -27,6 +27,14 @@ enum class zip_errc {
   too_many_entries,     // Limits::max_entries exceeded
   directory_too_large,  // Limits::max_directory_bytes exceeded
   name_too_long,        // Limits::max_name_length exceeded
+  // Reading an entry (ZipFS):
+  unsupported_method,  // neither stored nor deflated
+  encrypted,           // encrypted entries are not supported
+  crc_mismatch,        // the data read does not match the entry's CRC-32
+  size_mismatch,       // the data is longer or shorter than the entry says
+  bad_deflate_data,    // the deflate stream is corrupt
+  entry_too_large,     // ZipFS::Options::max_entry_size exceeded
+  ratio_too_high,      // ZipFS::Options::max_ratio exceeded: a declared size deflate cannot reach
 };
 
 const std::error_category& zip_category() noexcept;
