@@ -373,6 +373,22 @@ Result<FileInfo> DirFS::stat(std::string_view name) {
   return stat_and_close("stat", name, *fd);
 }
 
+Result<std::string> DirFS::read_link(std::string_view name) {
+  auto fd = open_fd("readlink", name, O_PATH | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  std::string target;
+  const sys::Ret r = sys::read_link(*fd, target);
+  sys::close(*fd);
+  if (!r.ok()) return sys_error("readlink", name, r.err);
+  return target;
+}
+
+Result<FileInfo> DirFS::lstat(std::string_view name) {
+  auto fd = open_fd("lstat", name, O_PATH | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  return stat_and_close("lstat", name, *fd);
+}
+
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
   std::vector<DirEntry> entries;
   if (auto st = read_dir_into(name, entries); !st) return std::move(st).error();

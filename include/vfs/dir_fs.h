@@ -6,7 +6,8 @@
 // RESOLVE_BENEATH, or an equivalent component-by-component walk on kernels
 // without it), so a symlink inside the tree that points outside of it, or
 // any absolute symlink, fails with errc::escapes_root (which compares equal
-// to errc::permission). Symlinks that stay inside the tree are followed.
+// to errc::permission). Symlinks that stay inside the tree are followed;
+// read_link and lstat show a symlink as itself.
 // Magic links (/proc/<pid>/cwd, fd/N, exe, ...) are followed as any symlink,
 // by the text readlink gives and never by the kernel's jump: most name an
 // absolute path, an escape; one to a pipe or socket ("pipe:[1234]") names
@@ -17,7 +18,9 @@
 // tree d levels deep costs on the order of d^2 calls (5000 levels: about a
 // minute). Resolving from a directory the walk already holds open would be
 // linear, but no interface carries it. openat2 walks in the kernel, but
-// takes no name of PATH_MAX (4096) bytes or more (ENAMETOOLONG).
+// takes no name of PATH_MAX (4096) bytes or more (ENAMETOOLONG). read_link
+// and lstat cost one call more than the resolution (readlinkat or fstat),
+// and a close.
 #pragma once
 
 #include <memory>
@@ -25,6 +28,7 @@
 #include <string_view>
 
 #include "vfs/read_dir.h"
+#include "vfs/read_link.h"
 #include "vfs/stat.h"
 #include "vfs/sub.h"
 
@@ -32,6 +36,7 @@ namespace vfs {
 
 class DirFS final : public StatFS,
                     public ReadDirFS,
+                    public ReadLinkFS,
                     public SubFS,
                     public std::enable_shared_from_this<DirFS> {
  public:
@@ -50,6 +55,12 @@ class DirFS final : public StatFS,
   Result<FileInfo> stat(std::string_view name) override;
   Result<std::vector<DirEntry>> read_dir(std::string_view name) override;
   Status read_dir_into(std::string_view name, std::vector<DirEntry>& entries) override;
+  // The text of symlink `name`, as stored, not resolved. The directories on
+  // the way to `name` are followed as in open; `name` itself is not. Not a
+  // symlink: errc::invalid (EINVAL).
+  Result<std::string> read_link(std::string_view name) override;
+  // The FileInfo of `name`; of the link itself if it is a symlink.
+  Result<FileInfo> lstat(std::string_view name) override;
   // A DirFS rooted at `dir`: a new root, so a symlink below `dir` that
   // points above it is an escape there, though not from this FS.
   Result<FSPtr> sub(std::string_view dir) override;

@@ -57,21 +57,12 @@ void push_front_components(std::deque<std::string>& pending, std::string_view pa
   pending.insert(pending.begin(), parts.begin(), parts.end());
 }
 
-// The target of the symlink open as `fd` (O_PATH). The buffer grows until
-// the target fits: st_size cannot size it, as sysfs and procfs report 0 for
-// their links.
-Ret read_link(int fd, std::string& target) noexcept {
-  target.resize(256);
-  for (;;) {
-    const Ret r = blocking([&] { return ::readlinkat(fd, "", target.data(), target.size()); });
-    if (!r.ok()) return r;
-    const auto n = static_cast<std::size_t>(r.value);
-    if (n < target.size()) {  // else it may have been cut short
-      target.resize(n);
-      return r;
-    }
-    target.resize(target.size() * 2);
-  }
+// readlinkat(fd, "") says ENOENT, not readlink(2)'s EINVAL, when `fd` is
+// no symlink: `failed` (that ENOENT), or EINVAL if fd is indeed no link.
+Ret not_a_link_or(int fd, Ret failed) noexcept {
+  struct ::stat st {};
+  if (sys::fstat(fd, &st).ok() && !S_ISLNK(st.st_mode)) return {-1, EINVAL};
+  return failed;
 }
 
 // The chain of directories from root to where the walk stands, each held
@@ -181,6 +172,21 @@ Ret open_beneath(int root, std::string_view path, int flags) noexcept {
     if (r.err == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
   return walk_beneath(root, path, flags);
+}
+
+Ret read_link(int fd, std::string& target) {
+  target.resize(256);
+  for (;;) {
+    const Ret r = blocking([&] { return ::readlinkat(fd, "", target.data(), target.size()); });
+    if (r.err == ENOENT) return not_a_link_or(fd, r);
+    if (!r.ok()) return r;
+    const auto n = static_cast<std::size_t>(r.value);
+    if (n < target.size()) {  // else it may have been cut short
+      target.resize(n);
+      return r;
+    }
+    target.resize(target.size() * 2);
+  }
 }
 
 void force_open_beneath_fallback(bool on) noexcept { g_force_fallback.store(on); }

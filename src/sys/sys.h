@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "vfs/runtime/syscall.h"
@@ -72,6 +73,12 @@ Ret poll_close(int fd) noexcept;
 // followed by its text in both ways, as any symlink.
 // O_NOFOLLOW in `flags` applies to the last component only.
 Ret open_beneath(int root, std::string_view path, int flags) noexcept;
+
+// The target of the symlink open as `fd` (O_PATH | O_NOFOLLOW), whole: the
+// buffer grows until it fits, as st_size cannot size it (sysfs and procfs
+// report 0 for their links). A descriptor that is no symlink fails with
+// EINVAL, as readlink(2) (readlinkat with an empty path says ENOENT).
+Ret read_link(int fd, std::string& target);
 
 // For tests: make open_beneath use the component walk even where openat2 exists.
 void force_open_beneath_fallback(bool on) noexcept;
