@@ -1,18 +1,36 @@
-// DirFS and symlinks: read_link and lstat (ReadLinkFS), each with openat2
-// and with the component walk that replaces it on kernels before 5.6.
+// DirFS and symlinks: read_link and lstat (ReadLinkFS), and the two
+// confinements (beneath, in_root), each with openat2 and with the component
+// walk that replaces it on kernels before 5.6.
 #include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <climits>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include "sys/sys.h"
 #include "test_util.h"
 #include "vfs/vfs.h"
 
+namespace vfs {
+void PrintTo(Confinement c, std::ostream* os) {
+  *os << (c == Confinement::in_root ? "in_root" : "beneath");
+}
+}  // namespace vfs
+
 namespace {
 
+using vfs::Confinement;
 using vfs::errc;
 
 // What a call gave, as one comparable string: the value, or "!" and the
@@ -38,13 +56,21 @@ std::string outcome(const vfs::Result<vfs::FileInfo>& r) {
          std::to_string(r->size);
 }
 
+std::string outcome(const vfs::Result<std::vector<vfs::DirEntry>>& r) {
+  if (!r) return why(r.error());
+  std::string out;
+  for (const vfs::DirEntry& e : *r) out += (out.empty() ? "" : " ") + e.name();
+  return out;
+}
+
 // A tree with links of every kind, and a sibling directory outside it. The
-// root holds decoys of outside's path and of its base name, so that a link
-// that got out would read "OUTSIDE" and not the decoy.
-class DirFSLinksTest : public ::testing::TestWithParam<bool> {
+// root holds decoys where an absolute or a climbing link lands in_root
+// (outside's path, and its base name, below the root), so the two
+// confinements give different answers and an escape reads "OUTSIDE".
+class DirFSLinksTest : public ::testing::TestWithParam<std::tuple<bool, Confinement>> {
  protected:
   void SetUp() override {
-    vfs::sys::force_open_beneath_fallback(GetParam());
+    vfs::sys::force_open_beneath_fallback(std::get<0>(GetParam()));
     const std::string out = outside_.path();
     const std::string out_rel = out.substr(1);                    // tmp/vfs-XXXXXX
     const std::string out_base = out.substr(out.rfind('/') + 1);  // vfs-XXXXXX
@@ -82,18 +108,89 @@ class DirFSLinksTest : public ::testing::TestWithParam<bool> {
     dir_.symlink("a.txt/", "file-slash");
     dir_.symlink("/a.txt/", "abs-file-slash");
     dir_.symlink("a.txt/x", "through-file");
-    auto fs = vfs::DirFS::make(dir_.path());
+    auto fs = vfs::DirFS::make(dir_.path(), confinement());
     ASSERT_TRUE(fs.ok()) << fs.error().message();
     fs_ = *fs;
   }
   void TearDown() override { vfs::sys::force_open_beneath_fallback(false); }
+
+  Confinement confinement() const { return std::get<1>(GetParam()); }
+  bool in_root() const { return confinement() == Confinement::in_root; }
+  // `in_root_answer` in_root; an escape beneath.
+  std::string escapes_or(const std::string& in_root_answer) const {
+    return in_root() ? in_root_answer : "!escapes_root";
+  }
+
+  // read_file and stat of `name` agree: stat's size is the content's.
+  std::string read(const std::string& name) {
+    const std::string content = outcome(vfs::read_file(*fs_, name));
+    const std::string info = outcome(vfs::stat(*fs_, name));
+    EXPECT_EQ(info, content[0] == '!' ? content : "file " + std::to_string(content.size())) << name;
+    return content;
+  }
 
   vfs_test::TempDir outside_;
   vfs_test::TempDir dir_;
   std::shared_ptr<vfs::DirFS> fs_;
 };
 
-// The stored text, whatever it points at (or fails to).
+TEST_P(DirFSLinksTest, FollowsLinksInsideInBothConfinements) {
+  EXPECT_EQ(read("rel"), "hello");
+  EXPECT_EQ(read("chain1"), "bee");  // chain1 -> chain2 -> sub/deep/up -> ../b.txt
+  EXPECT_EQ(read("dir-link/deep/c.txt"), "sea");
+  EXPECT_EQ(read("dir-link/deep/up"), "bee");
+  EXPECT_EQ(read("sub/parent/sub/parent/a.txt"), "hello");
+  EXPECT_EQ(outcome(vfs::read_dir(*fs_, "dir-link")), "b.txt deep parent");
+}
+
+// Beneath refuses every absolute link; in_root starts it over at the root.
+TEST_P(DirFSLinksTest, AbsoluteLinksEscapeOrResolveAgainstTheRoot) {
+  EXPECT_EQ(read("abs"), escapes_or("hello"));
+  EXPECT_EQ(read("abs-dir/deep/c.txt"), escapes_or("sea"));
+  EXPECT_EQ(read("abs-root/abs-root/sub/b.txt"), escapes_or("bee"));
+  EXPECT_EQ(read("abs-out"), escapes_or("DECOY-ABS"));
+  EXPECT_EQ(read("abs-out-dir/secret"), escapes_or("DECOY-ABS"));
+  EXPECT_EQ(read("sub/deep/far-abs"), escapes_or("bee"));  // "/.." is "/"
+  EXPECT_EQ(outcome(vfs::read_dir(*fs_, "abs-dir")), escapes_or("b.txt deep parent"));
+  if (in_root()) {  // the entries' lazy info() resolves their names the same way
+    for (const vfs::DirEntry& e : *vfs::read_dir(*fs_, "abs-dir")) {
+      auto info = e.info();
+      ASSERT_TRUE(info.ok()) << e.name() << ": " << info.error().message();
+      EXPECT_EQ(info->mode.type(), e.type()) << e.name();
+    }
+  }
+  auto root = vfs::read_dir(*fs_, ".");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(outcome(vfs::read_dir(*fs_, "abs-root")), escapes_or(outcome(root)));
+}
+
+// ".." above the root: an escape beneath; the root itself in_root.
+TEST_P(DirFSLinksTest, DotDotAboveTheRootEscapesOrStaysAtTheRoot) {
+  EXPECT_EQ(read("up-out"), escapes_or("DECOY-UP"));
+  EXPECT_EQ(read("up-out-dir/secret"), escapes_or("DECOY-UP"));
+  EXPECT_EQ(read("far"), escapes_or("hello"));
+  auto root = vfs::read_dir(*fs_, ".");
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(outcome(vfs::read_dir(*fs_, "dotdot-out")), escapes_or(outcome(root)));
+}
+
+TEST_P(DirFSLinksTest, DanglingLoopingAndFileLinksFailAlike) {
+  EXPECT_EQ(read("dangling"), "!not_exist");
+  EXPECT_EQ(read("abs-dangling"), escapes_or("!not_exist"));
+  for (const char* name : {"loop", "ping", "loop/x", "ping/a.txt"}) {
+    auto f = fs_->open(name);
+    ASSERT_FALSE(f.ok()) << name;
+    EXPECT_EQ(f.error().code(), std::errc::too_many_symbolic_link_levels) << name;
+    EXPECT_EQ(read(name), "!ELOOP");
+  }
+  EXPECT_EQ(read("abs-loop"), escapes_or("!ELOOP"));
+  EXPECT_EQ(read("file-slash"), "!ENOTDIR");
+  EXPECT_EQ(read("through-file"), "!ENOTDIR");
+  EXPECT_EQ(read("abs-file-slash"), escapes_or("!ENOTDIR"));
+  EXPECT_EQ(read("a.txt/x"), "!ENOTDIR");
+}
+
+// The stored text, whatever it points at (or fails to), in either confinement.
 TEST_P(DirFSLinksTest, ReadLinkGivesTheStoredTarget) {
   const auto link = [&](const std::string& name) { return outcome(fs_->read_link(name)); };
   EXPECT_EQ(link("rel"), "a.txt");
@@ -133,18 +230,20 @@ TEST_P(DirFSLinksTest, ReadLinkOfANonLinkIsInvalid) {
 TEST_P(DirFSLinksTest, ReadLinkAndLstatThroughALinkedParent) {
   EXPECT_EQ(outcome(fs_->read_link("dir-link/deep/up")), "../b.txt");
   EXPECT_EQ(outcome(fs_->read_link("sub/parent/rel")), "a.txt");
-  EXPECT_EQ(outcome(fs_->read_link("abs-dir/deep/up")), "!escapes_root");
-  EXPECT_EQ(outcome(fs_->read_link("abs-out-dir/olink")), "!escapes_root");
-  EXPECT_EQ(outcome(fs_->read_link("up-out-dir/olink")), "!escapes_root");
+  EXPECT_EQ(outcome(fs_->read_link("abs-dir/deep/up")), escapes_or("../b.txt"));
+  EXPECT_EQ(outcome(fs_->read_link("abs-out-dir/olink")), escapes_or("DECOY-ABS-LINK"));
+  EXPECT_EQ(outcome(fs_->read_link("up-out-dir/olink")), escapes_or("DECOY-UP-LINK"));
   EXPECT_EQ(outcome(fs_->read_link("loop/x")), "!ELOOP");
   EXPECT_EQ(outcome(fs_->read_link("file-slash/x")), "!ENOTDIR");
   EXPECT_EQ(outcome(fs_->lstat("dir-link/deep/up")), "link 8");
-  EXPECT_EQ(outcome(fs_->lstat("abs-dir/deep/up")), "!escapes_root");
-  EXPECT_EQ(outcome(fs_->lstat("up-out-dir/olink")), "!escapes_root");
-  EXPECT_EQ(outcome(fs_->lstat("abs-dir/deep")), "!escapes_root");
+  EXPECT_EQ(outcome(fs_->lstat("abs-dir/deep/up")), escapes_or("link 8"));
+  EXPECT_EQ(outcome(fs_->lstat("up-out-dir/olink")), escapes_or("link 13"));
+  EXPECT_EQ(outcome(fs_->lstat("abs-dir/deep")), escapes_or("dir"));
   auto escaped = fs_->lstat("abs-dir/deep/up");
-  EXPECT_EQ(escaped.error().op(), "lstat");
-  EXPECT_EQ(escaped.error().path(), "abs-dir/deep/up");
+  if (!in_root()) {
+    EXPECT_EQ(escaped.error().op(), "lstat");
+    EXPECT_EQ(escaped.error().path(), "abs-dir/deep/up");
+  }
 }
 
 // lstat shows a link as itself, even one that dangles, loops or escapes.
@@ -183,30 +282,53 @@ TEST_P(DirFSLinksTest, ReadLinkOfSysfsLinks) {
   char want[PATH_MAX];
   const ssize_t n = ::readlink("/sys/class/net/lo", want, sizeof want);
   if (n <= 0) GTEST_SKIP() << "no /sys/class/net/lo symlink here";
-  auto sys = vfs::DirFS::make("/sys");
+  auto sys = vfs::DirFS::make("/sys", confinement());
   ASSERT_TRUE(sys.ok());
   EXPECT_EQ(outcome((*sys)->read_link("class/net/lo")), std::string(want, n));
   EXPECT_EQ(outcome((*sys)->lstat("class/net/lo")).substr(0, 5), "link ");
 }
 
-// sub() gives a DirFS, which reads links too, from its own root.
-TEST_P(DirFSLinksTest, SubReadsLinks) {
+// sub() gives a DirFS with the same confinement, rooted at the subdirectory.
+TEST_P(DirFSLinksTest, SubKeepsTheConfinement) {
   auto sub = vfs::sub(fs_, "sub");
   ASSERT_TRUE(sub.ok());
-  ASSERT_NE(std::dynamic_pointer_cast<vfs::DirFS>(*sub), nullptr);
+  auto dir = std::dynamic_pointer_cast<vfs::DirFS>(*sub);
+  ASSERT_NE(dir, nullptr);
+  EXPECT_EQ(dir->confinement(), confinement());
   EXPECT_EQ(outcome(vfs::read_link(**sub, "deep/up")), "../b.txt");
   EXPECT_EQ(outcome(vfs::lstat(**sub, "parent")), "link 2");
-  EXPECT_EQ(outcome(vfs::read_link(**sub, "b.txt")), "!invalid");
+  // sub/parent -> "..": the sub's root is its own parent in_root.
+  EXPECT_EQ(outcome(vfs::read_file(**sub, "parent/b.txt")), escapes_or("bee"));
+  EXPECT_EQ(outcome(vfs::read_file(**sub, "deep/far-abs")), escapes_or("!not_exist"));
+  auto via_abs = vfs::sub(fs_, "abs-dir");
+  if (!in_root()) {
+    EXPECT_TRUE(via_abs.error().is(errc::escapes_root));
+    return;
+  }
+  ASSERT_TRUE(via_abs.ok()) << via_abs.error().message();
+  EXPECT_EQ(outcome(vfs::read_file(**via_abs, "deep/c.txt")), "sea");
+  EXPECT_EQ(outcome(vfs::read_link(**via_abs, "deep/up")), "../b.txt");
 }
 
-// A magic link reads as its text, and lstat shows it as a link: openat2
-// opens it with O_PATH | O_NOFOLLOW though RESOLVE_NO_MAGICLINKS.
+// DirFS("/") in_root is the whole machine with every absolute link working,
+// which beneath refuses.
+TEST_P(DirFSLinksTest, SlashAsTheRoot) {
+  auto slash = vfs::DirFS::make("/", confinement());
+  ASSERT_TRUE(slash.ok());
+  const std::string abs_out = (dir_ / "abs-out").substr(1);
+  EXPECT_EQ(outcome(vfs::read_file(**slash, abs_out)), escapes_or("OUTSIDE"));
+  EXPECT_EQ(outcome((*slash)->read_link(abs_out)), outside_ / "secret");
+  EXPECT_EQ(outcome(vfs::read_file(**slash, (dir_ / "rel").substr(1))), "hello");
+}
+
+// Magic links are followed by their text in both resolutions: openat2
+// refuses them (ELOOP) and the walk answers instead.
 TEST_P(DirFSLinksTest, MagicLinksReadAsTheirText) {
   int pipe_fds[2];
   ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
   const int file_fd = ::open((dir_ / "a.txt").c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(file_fd, 0);
-  auto proc = vfs::DirFS::make("/proc/self");
+  auto proc = vfs::DirFS::make("/proc/self", confinement());
   ASSERT_TRUE(proc.ok());
   const std::string to_pipe = "fd/" + std::to_string(pipe_fds[0]);
   char cwd[PATH_MAX];
@@ -215,14 +337,75 @@ TEST_P(DirFSLinksTest, MagicLinksReadAsTheirText) {
   EXPECT_EQ(outcome((*proc)->read_link("root")), "/");
   EXPECT_EQ(outcome((*proc)->lstat("cwd")).substr(0, 5), "link ");
   EXPECT_EQ(outcome(vfs::read_file(**proc, to_pipe)), "!not_exist");
-  const std::string to_file = "fd/" + std::to_string(file_fd);
-  EXPECT_EQ(outcome((*proc)->read_link(to_file)), dir_ / "a.txt");
+  EXPECT_EQ(outcome(vfs::stat(**proc, "root")), escapes_or("dir"));  // /proc/self itself
+  EXPECT_EQ(vfs::read_file(**proc, "root/status").ok(), in_root());
+  if (std::string_view(cwd) != "/") {
+    EXPECT_EQ(outcome(vfs::stat(**proc, "cwd")), escapes_or("!not_exist"));
+  }
+  // From "/", fd/N names the file it was opened as: in_root reads it.
+  auto slash = vfs::DirFS::make("/", confinement());
+  ASSERT_TRUE(slash.ok());
+  const std::string via_fd = "proc/self/fd/" + std::to_string(file_fd);
+  EXPECT_EQ(outcome(vfs::read_file(**slash, via_fd)), escapes_or("hello"));
   ::close(file_fd);
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Resolution, DirFSLinksTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "fallback" : "openat2"; });
+std::string mode_name(const ::testing::TestParamInfo<std::tuple<bool, Confinement>>& info) {
+  return std::string(std::get<0>(info.param) ? "fallback" : "openat2") +
+         (std::get<1>(info.param) == Confinement::in_root ? "_in_root" : "_beneath");
+}
+
+INSTANTIATE_TEST_SUITE_P(Resolution, DirFSLinksTest,
+                         ::testing::Combine(::testing::Values(false, true),
+                                            ::testing::Values(Confinement::beneath,
+                                                              Confinement::in_root)),
+                         mode_name);
+
+// As DirFS.RenamesElsewhereNeverSurfaceAsEagain, in_root, where a ".." at
+// the root succeeds (and so can meet a rename) instead of failing: openat2's
+// EAGAIN must not reach the caller either.
+TEST(DirFSLinks, InRootRenamesElsewhereNeverSurfaceAsEagain) {
+  vfs_test::TempDir dir, outside;
+  dir.write("a.txt", "hello");
+  constexpr int kDepth = 32;
+  std::string deep, up;
+  for (int i = 0; i < kDepth; ++i) deep += "x/", up += "../";
+  dir.write(deep + "keep", "");
+  dir.symlink(deep + up + up + "a.txt", "via-dotdot");  // climbs to the root, and on
+  outside.write("t1", "1");
+  outside.write("t2", "2");
+  auto fs = vfs::DirFS::make(dir.path(), Confinement::in_root);
+  ASSERT_TRUE(fs.ok());
+  std::atomic<bool> stop{false};
+  std::atomic<long> renames{0};
+  std::thread renamer([&] {  // some other program renaming its own files
+    const std::string a = outside / "t1", b = outside / "t2";
+    while (!stop.load(std::memory_order_relaxed)) {
+      ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE);
+      renames.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  while (renames.load() == 0) std::this_thread::yield();
+  std::map<std::string, int> failures;
+  constexpr int kOpens = 5000;
+  for (int i = 0; i < kOpens; ++i) {
+    const std::string got = outcome(vfs::read_file(**fs, "via-dotdot"));
+    if (got != "hello") ++failures[got];
+  }
+  stop = true;
+  renamer.join();
+  for (const auto& [what, count] : failures) {
+    ADD_FAILURE() << what << ": " << count << " of " << kOpens << " reads";
+  }
+}
+
+TEST(DirFSLinks, BeneathIsTheDefault) {
+  vfs_test::TempDir dir;
+  auto fs = vfs::DirFS::make(dir.path());
+  ASSERT_TRUE(fs.ok());
+  EXPECT_EQ((*fs)->confinement(), Confinement::beneath);
+}
 
 }  // namespace
