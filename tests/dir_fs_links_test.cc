@@ -363,6 +363,236 @@ INSTANTIATE_TEST_SUITE_P(Resolution, DirFSLinksTest,
                                                               Confinement::in_root)),
                          mode_name);
 
+// Escape races (after the reproducer attacks/fs_race.cc): a directory or a
+// file of the root swaps places with a symlink to "/", to "..", or to a file
+// outside, over and over (renameat2 RENAME_EXCHANGE), while two threads
+// look names up through it. Each answer must be one of what the tree gives
+// in one state or the other; above all nothing outside may ever be read,
+// stat'ed, listed or read_link'ed, in either confinement: beneath says
+// escapes_root in the link's state, in_root lands on the root's decoys.
+class DirFSRaceTest : public ::testing::TestWithParam<std::tuple<bool, Confinement>> {
+ protected:
+  // One lookup and what it may answer with `a` in its place (the directory
+  // or file) and with the link there instead.
+  struct Probe {
+    std::string label;
+    std::function<std::string()> run;
+    std::set<std::string> as_a;
+    std::set<std::string> as_link;
+  };
+
+  void SetUp() override {
+    vfs::sys::force_open_beneath_fallback(std::get<0>(GetParam()));
+    out_ = outside_.path();
+    out_rel_ = out_.substr(1);
+    out_base_ = out_.substr(out_.rfind('/') + 1);
+    outside_.write("secret", "OUTSIDE");
+    outside_.symlink("OUTSIDE-LINK", "olink");
+    outside_.write("outside-only", "");
+    for (const std::string& mirror : {out_rel_, out_base_}) {
+      dir_.write("d/" + mirror + "/secret", "INSIDE-D");
+      dir_.symlink("INSIDE-D-LINK", "d/" + mirror + "/olink");
+      dir_.write(mirror + "/secret", "INSIDE-ROOT");
+      dir_.symlink("INSIDE-ROOT-LINK", mirror + "/olink");
+    }
+    dir_.write("f", "INSIDE-F");
+    dir_.symlink("/", "to-slash");
+    dir_.symlink("..", "to-dotdot");
+    dir_.symlink(out_ + "/secret", "to-abs-secret");
+    dir_.symlink("../" + out_base_ + "/secret", "to-up-secret");
+    auto fs = vfs::DirFS::make(dir_.path(), confinement());
+    ASSERT_TRUE(fs.ok()) << fs.error().message();
+    fs_ = *fs;
+  }
+  void TearDown() override { vfs::sys::force_open_beneath_fallback(false); }
+
+  Confinement confinement() const { return std::get<1>(GetParam()); }
+  bool in_root() const { return confinement() == Confinement::in_root; }
+  std::string escapes_or(const std::string& in_root_answer) const {
+    return in_root() ? in_root_answer : "!escapes_root";
+  }
+
+  // Lookups below `dir` ("d/<mirror>"), where d swaps with a link to the
+  // root's parent or to "/": in_root, the link lands on the root's mirror.
+  std::vector<Probe> dir_probes(const std::string& dir) {
+    vfs::FSPtr fs = fs_;
+    return {
+        {"read_file secret",
+         [=] { return outcome(vfs::read_file(*fs, dir + "/secret")); },
+         {"INSIDE-D"},
+         {escapes_or("INSIDE-ROOT")}},
+        {"stat secret",
+         [=] { return outcome(vfs::stat(*fs, dir + "/secret")); },
+         {"file 8"},
+         {escapes_or("file 11")}},
+        {"read_link olink",
+         [=] { return outcome(vfs::read_link(*fs, dir + "/olink")); },
+         {"INSIDE-D-LINK"},
+         {escapes_or("INSIDE-ROOT-LINK")}},
+        {"lstat olink",
+         [=] { return outcome(vfs::lstat(*fs, dir + "/olink")); },
+         {"link 13"},
+         {escapes_or("link 16")}},
+        {"read_dir",
+         [=] { return outcome(vfs::read_dir(*fs, dir)); },
+         {"olink secret"},
+         {escapes_or("olink secret")}},
+        {"sub, read_file secret",
+         [=]() -> std::string {
+           auto sub = vfs::sub(fs, dir);
+           return sub ? outcome(vfs::read_file(**sub, "secret")) : why(sub.error());
+         },
+         {"INSIDE-D"},
+         {escapes_or("INSIDE-ROOT")}},
+        {"walk_dir d", [=] { return walk_reading_files(*fs, "d"); }, {"clean"}, {"clean"}},
+    };
+  }
+
+  // Lookups of "f", which swaps with a link to outside's secret.
+  std::vector<Probe> file_probes(const std::string& link_target) {
+    vfs::FSPtr fs = fs_;
+    const std::string size = std::to_string(link_target.size());
+    return {
+        {"read_file f",
+         [=] { return outcome(vfs::read_file(*fs, "f")); },
+         {"INSIDE-F"},
+         {escapes_or("INSIDE-ROOT")}},
+        {"stat f",
+         [=] { return outcome(vfs::stat(*fs, "f")); },
+         {"file 8"},
+         {escapes_or("file 11")}},
+        {"read_link f",
+         [=] { return outcome(vfs::read_link(*fs, "f")); },
+         {"!invalid"},
+         {link_target}},
+        {"lstat f", [=] { return outcome(vfs::lstat(*fs, "f")); }, {"file 8"}, {"link " + size}},
+    };
+  }
+
+  // Walks `root` and reads every file and link it meets: "clean", or what
+  // came from outside. The walk's own errors are expected (its directories
+  // turn into links under it). It stops after 200 entries, which the tree
+  // never has: a walk that got out would be walking the whole machine.
+  static std::string walk_reading_files(vfs::FS& fs, const std::string& root) {
+    std::string found = "clean";
+    int entries = 0;
+    const auto visit = [&](std::string_view path, const vfs::DirEntry* e,
+                           const vfs::Error* err) -> vfs::Result<vfs::WalkAction> {
+      if (++entries > 200) {
+        found = "walked out";
+        return vfs::WalkAction::skip_all;
+      }
+      if (err || e->is_dir()) return vfs::WalkAction::proceed;
+      const std::string name(path);
+      if (e->name() == "outside-only") found = "listed outside " + name;
+      // Only files' contents: out of the tree there are devices to block on.
+      const std::string content =
+          e->type().is_regular() ? outcome(vfs::read_file(fs, name, 64)) : "";
+      const std::string target = outcome(vfs::read_link(fs, name));
+      if (content.starts_with("OUTSIDE") || target.starts_with("OUTSIDE")) {
+        found = "read outside through " + name;
+      }
+      return found == "clean" ? vfs::WalkAction::proceed : vfs::WalkAction::skip_all;
+    };
+    (void)vfs::walk_dir(fs, root, visit);
+    return found;
+  }
+
+  // Runs `probes` round robin on two threads while `a` and `b` of the root
+  // swap places, and checks every answer. Each thread stops after kMinRuns
+  // once both states have been seen, at kMaxRuns, or after kPatience: a
+  // bound, never a verdict.
+  void race(const std::string& a, const std::string& b, const std::vector<Probe>& probes) {
+    constexpr int kMinRuns = 3000;
+    constexpr int kMaxRuns = 100000;
+    constexpr auto kPatience = std::chrono::seconds(10);
+    const int root_fd = ::open(dir_.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(root_fd, 0);
+    std::atomic<bool> stop{false};
+    std::atomic<long> swaps{0};
+    std::thread swapper([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        ::syscall(SYS_renameat2, root_fd, a.c_str(), root_fd, b.c_str(), RENAME_EXCHANGE);
+        swaps.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+    while (swaps.load() == 0) std::this_thread::yield();
+    std::atomic<long> seen_a{0}, seen_link{0};
+    std::mutex mu;
+    std::map<std::string, long> wrong;  // "probe: answer" -> count
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    const auto worker = [&](std::size_t first) {
+      for (int i = 0; i < kMaxRuns && std::chrono::steady_clock::now() < deadline; ++i) {
+        if (i >= kMinRuns && seen_a.load() > 0 && seen_link.load() > 0) break;
+        const Probe& p = probes[(first + static_cast<std::size_t>(i)) % probes.size()];
+        const std::string got = p.run();
+        const bool a_ok = p.as_a.count(got) > 0, link_ok = p.as_link.count(got) > 0;
+        if (a_ok && !link_ok) seen_a.fetch_add(1);
+        if (link_ok && !a_ok) seen_link.fetch_add(1);
+        if (!a_ok && !link_ok) {
+          std::lock_guard lock(mu);
+          ++wrong[p.label + ": " + got];
+        }
+      }
+    };
+    std::thread other(worker, probes.size() / 2);
+    worker(0);
+    other.join();
+    stop = true;
+    swapper.join();
+    ::close(root_fd);
+    for (const auto& [what, count] : wrong) ADD_FAILURE() << what << " (" << count << " times)";
+    std::cout << "  " << swaps.load() << " swaps; answers from the first state " << seen_a.load()
+              << ", from the link's " << seen_link.load() << "\n";
+  }
+
+  vfs_test::TempDir outside_;
+  vfs_test::TempDir dir_;
+  std::string out_, out_rel_, out_base_;
+  std::shared_ptr<vfs::DirFS> fs_;
+};
+
+// The probes' answers when nothing moves: what the race is checked against.
+TEST_P(DirFSRaceTest, ProbesAnswerAsExpectedInEachState) {
+  const int root_fd = ::open(dir_.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(root_fd, 0);
+  const auto check = [&](const char* a, const char* link, const std::vector<Probe>& probes) {
+    for (const Probe& p : probes) EXPECT_EQ(p.as_a.count(p.run()), 1u) << a << ": " << p.label;
+    ASSERT_EQ(::syscall(SYS_renameat2, root_fd, a, root_fd, link, RENAME_EXCHANGE), 0);
+    for (const Probe& p : probes) {
+      EXPECT_EQ(p.as_link.count(p.run()), 1u) << link << ": " << p.label << " " << p.run();
+    }
+    ASSERT_EQ(::syscall(SYS_renameat2, root_fd, a, root_fd, link, RENAME_EXCHANGE), 0);
+  };
+  check("d", "to-slash", dir_probes("d/" + out_rel_));
+  check("d", "to-dotdot", dir_probes("d/" + out_base_));
+  check("f", "to-abs-secret", file_probes(out_ + "/secret"));
+  check("f", "to-up-secret", file_probes("../" + out_base_ + "/secret"));
+  ::close(root_fd);
+}
+
+TEST_P(DirFSRaceTest, DirectorySwappedWithLinkToSlash) {
+  race("d", "to-slash", dir_probes("d/" + out_rel_));
+}
+
+TEST_P(DirFSRaceTest, DirectorySwappedWithLinkToDotDot) {
+  race("d", "to-dotdot", dir_probes("d/" + out_base_));
+}
+
+TEST_P(DirFSRaceTest, FileSwappedWithAbsoluteLinkOut) {
+  race("f", "to-abs-secret", file_probes(out_ + "/secret"));
+}
+
+TEST_P(DirFSRaceTest, FileSwappedWithClimbingLinkOut) {
+  race("f", "to-up-secret", file_probes("../" + out_base_ + "/secret"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Resolution, DirFSRaceTest,
+                         ::testing::Combine(::testing::Values(false, true),
+                                            ::testing::Values(Confinement::beneath,
+                                                              Confinement::in_root)),
+                         mode_name);
+
 // As DirFS.RenamesElsewhereNeverSurfaceAsEagain, in_root, where a ".." at
 // the root succeeds (and so can meet a rename) instead of failing: openat2's
 // EAGAIN must not reach the caller either.

@@ -94,6 +94,16 @@ class DirChain {
   std::vector<int> fds_;
 };
 
+// `fd`, an O_PATH | O_NOFOLLOW descriptor of a file that is no symlink
+// (`st`), as an O_PATH open with `flags` would give it.
+Ret keep_as_path(int fd, const struct ::stat& st, int flags) noexcept {
+  if ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return {-1, ENOTDIR};
+  }
+  return {fd, 0};
+}
+
 // The walk for kernels without openat2 (before Linux 5.6), and for what
 // openat2 refuses (magic links, EAGAIN). It starts from the root every time:
 // a name n levels deep costs about 2n calls (an openat and a close a level),
@@ -156,9 +166,17 @@ Ret walk_confined(int root, std::string_view path, int flags, Resolve scope) noe
       continue;
     }
     if (last) {
+      // An O_PATH open is the descriptor we hold: opening the name again
+      // could find what a rename put there since (a symlink: stat would
+      // then describe the link, not what it points to).
+      if (flags & O_PATH) return keep_as_path(fd, st, flags);
       ::close(fd);
-      // O_NOFOLLOW: if the name became a symlink since we looked, fail rather than follow it.
-      return openat(chain.current(), name.c_str(), flags | O_NOFOLLOW);
+      // O_NOFOLLOW: if the name became a symlink since we looked, ELOOP,
+      // and the name is looked at again, as the symlink it is now.
+      Ret r = openat(chain.current(), name.c_str(), flags | O_NOFOLLOW);
+      if (r.err != ELOOP || ++links > kMaxSymlinks) return r;
+      pending.push_front(name);
+      continue;
     }
     if (!S_ISDIR(st.st_mode)) {
       ::close(fd);
