@@ -63,14 +63,38 @@ std::string outcome(const vfs::Result<std::vector<vfs::DirEntry>>& r) {
   return out;
 }
 
+// Each test runs in both confinements, with openat2 and with the walk.
+using Mode = std::tuple<bool, Confinement>;  // (walk, confinement)
+
+class ModeTest : public ::testing::TestWithParam<Mode> {
+ protected:
+  void SetUp() override { vfs::sys::force_open_beneath_fallback(std::get<0>(GetParam())); }
+  void TearDown() override { vfs::sys::force_open_beneath_fallback(false); }
+
+  Confinement confinement() const { return std::get<1>(GetParam()); }
+  bool in_root() const { return confinement() == Confinement::in_root; }
+  // `in_root_answer` in_root; an escape beneath.
+  std::string escapes_or(const std::string& in_root_answer) const {
+    return in_root() ? in_root_answer : "!escapes_root";
+  }
+};
+
+const auto kModes = ::testing::Combine(
+    ::testing::Values(false, true), ::testing::Values(Confinement::beneath, Confinement::in_root));
+
+std::string mode_name(const ::testing::TestParamInfo<Mode>& info) {
+  return std::string(std::get<0>(info.param) ? "fallback" : "openat2") +
+         (std::get<1>(info.param) == Confinement::in_root ? "_in_root" : "_beneath");
+}
+
 // A tree with links of every kind, and a sibling directory outside it. The
 // root holds decoys where an absolute or a climbing link lands in_root
 // (outside's path, and its base name, below the root), so the two
 // confinements give different answers and an escape reads "OUTSIDE".
-class DirFSLinksTest : public ::testing::TestWithParam<std::tuple<bool, Confinement>> {
+class DirFSLinksTest : public ModeTest {
  protected:
   void SetUp() override {
-    vfs::sys::force_open_beneath_fallback(std::get<0>(GetParam()));
+    ModeTest::SetUp();
     const std::string out = outside_.path();
     const std::string out_rel = out.substr(1);                    // tmp/vfs-XXXXXX
     const std::string out_base = out.substr(out.rfind('/') + 1);  // vfs-XXXXXX
@@ -112,15 +136,6 @@ class DirFSLinksTest : public ::testing::TestWithParam<std::tuple<bool, Confinem
     ASSERT_TRUE(fs.ok()) << fs.error().message();
     fs_ = *fs;
   }
-  void TearDown() override { vfs::sys::force_open_beneath_fallback(false); }
-
-  Confinement confinement() const { return std::get<1>(GetParam()); }
-  bool in_root() const { return confinement() == Confinement::in_root; }
-  // `in_root_answer` in_root; an escape beneath.
-  std::string escapes_or(const std::string& in_root_answer) const {
-    return in_root() ? in_root_answer : "!escapes_root";
-  }
-
   // read_file and stat of `name` agree: stat's size is the content's.
   std::string read(const std::string& name) {
     const std::string content = outcome(vfs::read_file(*fs_, name));
@@ -352,16 +367,7 @@ TEST_P(DirFSLinksTest, MagicLinksReadAsTheirText) {
   ::close(pipe_fds[1]);
 }
 
-std::string mode_name(const ::testing::TestParamInfo<std::tuple<bool, Confinement>>& info) {
-  return std::string(std::get<0>(info.param) ? "fallback" : "openat2") +
-         (std::get<1>(info.param) == Confinement::in_root ? "_in_root" : "_beneath");
-}
-
-INSTANTIATE_TEST_SUITE_P(Resolution, DirFSLinksTest,
-                         ::testing::Combine(::testing::Values(false, true),
-                                            ::testing::Values(Confinement::beneath,
-                                                              Confinement::in_root)),
-                         mode_name);
+INSTANTIATE_TEST_SUITE_P(Resolution, DirFSLinksTest, kModes, mode_name);
 
 // Escape races (after the reproducer attacks/fs_race.cc): a directory or a
 // file of the root swaps places with a symlink to "/", to "..", or to a file
@@ -370,7 +376,7 @@ INSTANTIATE_TEST_SUITE_P(Resolution, DirFSLinksTest,
 // in one state or the other; above all nothing outside may ever be read,
 // stat'ed, listed or read_link'ed, in either confinement: beneath says
 // escapes_root in the link's state, in_root lands on the root's decoys.
-class DirFSRaceTest : public ::testing::TestWithParam<std::tuple<bool, Confinement>> {
+class DirFSRaceTest : public ModeTest {
  protected:
   // One lookup and what it may answer with `a` in its place (the directory
   // or file) and with the link there instead.
@@ -382,7 +388,7 @@ class DirFSRaceTest : public ::testing::TestWithParam<std::tuple<bool, Confineme
   };
 
   void SetUp() override {
-    vfs::sys::force_open_beneath_fallback(std::get<0>(GetParam()));
+    ModeTest::SetUp();
     out_ = outside_.path();
     out_rel_ = out_.substr(1);
     out_base_ = out_.substr(out_.rfind('/') + 1);
@@ -404,14 +410,6 @@ class DirFSRaceTest : public ::testing::TestWithParam<std::tuple<bool, Confineme
     ASSERT_TRUE(fs.ok()) << fs.error().message();
     fs_ = *fs;
   }
-  void TearDown() override { vfs::sys::force_open_beneath_fallback(false); }
-
-  Confinement confinement() const { return std::get<1>(GetParam()); }
-  bool in_root() const { return confinement() == Confinement::in_root; }
-  std::string escapes_or(const std::string& in_root_answer) const {
-    return in_root() ? in_root_answer : "!escapes_root";
-  }
-
   // Lookups below `dir` ("d/<mirror>"), where d swaps with a link to the
   // root's parent or to "/": in_root, the link lands on the root's mirror.
   std::vector<Probe> dir_probes(const std::string& dir) {
@@ -587,49 +585,7 @@ TEST_P(DirFSRaceTest, FileSwappedWithClimbingLinkOut) {
   race("f", "to-up-secret", file_probes("../" + out_base_ + "/secret"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Resolution, DirFSRaceTest,
-                         ::testing::Combine(::testing::Values(false, true),
-                                            ::testing::Values(Confinement::beneath,
-                                                              Confinement::in_root)),
-                         mode_name);
-
-// As DirFS.RenamesElsewhereNeverSurfaceAsEagain, in_root, where a ".." at
-// the root succeeds (and so can meet a rename) instead of failing: openat2's
-// EAGAIN must not reach the caller either.
-TEST(DirFSLinks, InRootRenamesElsewhereNeverSurfaceAsEagain) {
-  vfs_test::TempDir dir, outside;
-  dir.write("a.txt", "hello");
-  constexpr int kDepth = 32;
-  std::string deep, up;
-  for (int i = 0; i < kDepth; ++i) deep += "x/", up += "../";
-  dir.write(deep + "keep", "");
-  dir.symlink(deep + up + up + "a.txt", "via-dotdot");  // climbs to the root, and on
-  outside.write("t1", "1");
-  outside.write("t2", "2");
-  auto fs = vfs::DirFS::make(dir.path(), Confinement::in_root);
-  ASSERT_TRUE(fs.ok());
-  std::atomic<bool> stop{false};
-  std::atomic<long> renames{0};
-  std::thread renamer([&] {  // some other program renaming its own files
-    const std::string a = outside / "t1", b = outside / "t2";
-    while (!stop.load(std::memory_order_relaxed)) {
-      ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE);
-      renames.fetch_add(1, std::memory_order_relaxed);
-    }
-  });
-  while (renames.load() == 0) std::this_thread::yield();
-  std::map<std::string, int> failures;
-  constexpr int kOpens = 5000;
-  for (int i = 0; i < kOpens; ++i) {
-    const std::string got = outcome(vfs::read_file(**fs, "via-dotdot"));
-    if (got != "hello") ++failures[got];
-  }
-  stop = true;
-  renamer.join();
-  for (const auto& [what, count] : failures) {
-    ADD_FAILURE() << what << ": " << count << " of " << kOpens << " reads";
-  }
-}
+INSTANTIATE_TEST_SUITE_P(Resolution, DirFSRaceTest, kModes, mode_name);
 
 TEST(DirFSLinks, BeneathIsTheDefault) {
   vfs_test::TempDir dir;
