@@ -48,6 +48,10 @@ Result<FileInfo> stat_and_close(std::string_view op, std::string_view name, int 
   return to_info(name, st);
 }
 
+sys::Resolve resolve(Confinement confinement) {
+  return confinement == Confinement::in_root ? sys::Resolve::in_root : sys::Resolve::beneath;
+}
+
 FileMode dtype_to_mode(unsigned char d_type) {
   switch (d_type) {
     case DT_REG:
@@ -335,26 +339,26 @@ class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
   std::shared_ptr<const DirInfoSource> source_;
 };
 
-Result<std::shared_ptr<DirFS>> DirFS::make(std::string_view dir) {
+Result<std::shared_ptr<DirFS>> DirFS::make(std::string_view dir, Confinement confinement) {
   const std::string path(dir.empty() ? "." : dir);
   if (path.find('\0') != std::string::npos) return Error("open", path, errc::invalid);
   auto r = sys::open(path.c_str(), O_PATH | O_DIRECTORY);
   if (!r.ok()) return Error::from_errno("open", path, r.err);
-  return std::shared_ptr<DirFS>(new DirFS(static_cast<int>(r.value), path));
+  return std::shared_ptr<DirFS>(new DirFS(static_cast<int>(r.value), path, confinement));
 }
 
 DirFS::~DirFS() { sys::close(root_fd_); }
 
 Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags) const {
   if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
-  auto r = sys::open_beneath(root_fd_, name, flags);
+  auto r = sys::open_beneath(root_fd_, name, flags, resolve(confinement_));
   if (!r.ok()) return sys_error(op, name, r.err);
   return static_cast<int>(r.value);
 }
 
 Result<FileInfo> DirFS::lstat_entry(std::string_view dir, std::string_view name) const {
   const std::string path = path::join(dir, name);
-  auto r = sys::open_beneath(root_fd_, path, O_PATH | O_NOFOLLOW);
+  auto r = sys::open_beneath(root_fd_, path, O_PATH | O_NOFOLLOW, resolve(confinement_));
   if (!r.ok()) return sys_error("lstat", path, r.err);
   return stat_and_close("lstat", path, static_cast<int>(r.value));
 }
@@ -371,6 +375,22 @@ Result<FileInfo> DirFS::stat(std::string_view name) {
   auto fd = open_fd("stat", name, O_PATH);
   if (!fd) return std::move(fd).error();
   return stat_and_close("stat", name, *fd);
+}
+
+Result<std::string> DirFS::read_link(std::string_view name) {
+  auto fd = open_fd("readlink", name, O_PATH | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  std::string target;
+  const sys::Ret r = sys::read_link(*fd, target);
+  sys::close(*fd);
+  if (!r.ok()) return sys_error("readlink", name, r.err);
+  return target;
+}
+
+Result<FileInfo> DirFS::lstat(std::string_view name) {
+  auto fd = open_fd("lstat", name, O_PATH | O_NOFOLLOW);
+  if (!fd) return std::move(fd).error();
+  return stat_and_close("lstat", name, *fd);
 }
 
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
@@ -398,7 +418,8 @@ Result<FSPtr> DirFS::sub(std::string_view dir) {
   if (dir == ".") return FSPtr(shared_from_this());
   auto fd = open_fd("sub", dir, O_PATH | O_DIRECTORY);
   if (!fd) return std::move(fd).error();
-  return FSPtr(std::shared_ptr<DirFS>(new DirFS(*fd, root_ + "/" + std::string(dir))));
+  return FSPtr(
+      std::shared_ptr<DirFS>(new DirFS(*fd, root_ + "/" + std::string(dir), confinement_)));
 }
 
 }  // namespace vfs

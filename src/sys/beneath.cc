@@ -1,4 +1,6 @@
-// open_beneath: resolve a name inside a directory and never outside it.
+// open_beneath: resolve a name inside a directory and never outside it,
+// either refusing what would leave it (Resolve::beneath) or treating the
+// directory as "/" (Resolve::in_root).
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,10 +27,11 @@ std::atomic<bool> g_no_openat2{false};  // set once the kernel says ENOSYS
 // passed and so has no such race.
 constexpr int kOpenat2Tries = 32;
 
-Ret openat2_beneath(int root, const char* path, int flags) noexcept {
+Ret openat2_confined(int root, const char* path, int flags, Resolve scope) noexcept {
   open_how how{};
   how.flags = static_cast<unsigned>(flags | O_CLOEXEC);
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  how.resolve =
+      (scope == Resolve::in_root ? RESOLVE_IN_ROOT : RESOLVE_BENEATH) | RESOLVE_NO_MAGICLINKS;
   Ret r;
   for (int i = 0; i < kOpenat2Tries; ++i) {
     r = blocking([&] { return ::syscall(SYS_openat2, root, path, &how, sizeof how); });
@@ -57,21 +60,12 @@ void push_front_components(std::deque<std::string>& pending, std::string_view pa
   pending.insert(pending.begin(), parts.begin(), parts.end());
 }
 
-// The target of the symlink open as `fd` (O_PATH). The buffer grows until
-// the target fits: st_size cannot size it, as sysfs and procfs report 0 for
-// their links.
-Ret read_link(int fd, std::string& target) noexcept {
-  target.resize(256);
-  for (;;) {
-    const Ret r = blocking([&] { return ::readlinkat(fd, "", target.data(), target.size()); });
-    if (!r.ok()) return r;
-    const auto n = static_cast<std::size_t>(r.value);
-    if (n < target.size()) {  // else it may have been cut short
-      target.resize(n);
-      return r;
-    }
-    target.resize(target.size() * 2);
-  }
+// readlinkat(fd, "") says ENOENT, not readlink(2)'s EINVAL, when `fd` is
+// no symlink: `failed` (that ENOENT), or EINVAL if fd is indeed no link.
+Ret not_a_link_or(int fd, Ret failed) noexcept {
+  struct ::stat st {};
+  if (sys::fstat(fd, &st).ok() && !S_ISLNK(st.st_mode)) return {-1, EINVAL};
+  return failed;
 }
 
 // The chain of directories from root to where the walk stands, each held
@@ -90,16 +84,32 @@ class DirChain {
     ::close(fds_.back());
     fds_.pop_back();
   }
+  // Back to the root, where an absolute symlink starts over in Resolve::in_root.
+  void reset() {
+    while (!fds_.empty()) pop();
+  }
 
  private:
   int root_;
   std::vector<int> fds_;
 };
 
-// The walk for kernels without openat2 (before Linux 5.6). It starts from
-// the root every time: a name n levels deep costs about 2n calls (an openat
-// and a close a level), which a deep tree's walk pays at every level.
-Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
+// `fd`, an O_PATH | O_NOFOLLOW descriptor of a file that is no symlink
+// (`st`), as an O_PATH open with `flags` would give it.
+Ret keep_as_path(int fd, const struct ::stat& st, int flags) noexcept {
+  if ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return {-1, ENOTDIR};
+  }
+  return {fd, 0};
+}
+
+// The walk for kernels without openat2 (before Linux 5.6), and for what
+// openat2 refuses (magic links, EAGAIN). It starts from the root every time:
+// a name n levels deep costs about 2n calls (an openat and a close a level),
+// which a deep tree's walk pays at every level. `scope` decides only what an
+// absolute target and a ".." at the root do; the rest is the same walk.
+Ret walk_confined(int root, std::string_view path, int flags, Resolve scope) noexcept {
   constexpr int kMaxSymlinks = 40;  // Linux's own limit
   const bool follow_last = (flags & O_NOFOLLOW) == 0;
   DirChain chain(root);
@@ -111,8 +121,11 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
     pending.pop_front();
     const bool last = pending.empty();
     if (name == "..") {
-      if (chain.at_root()) return {-1, EXDEV};
-      chain.pop();
+      if (!chain.at_root()) {
+        chain.pop();
+      } else if (scope == Resolve::beneath) {
+        return {-1, EXDEV};
+      }  // else in_root: the root is its own parent, as "/" is
       continue;
     }
     // Where we stand is a directory: the root, or one checked below as not last.
@@ -143,15 +156,27 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
       if (!r.ok()) return r;
       if (++links > kMaxSymlinks) return {-1, ELOOP};
       if (target.empty()) return {-1, ENOENT};
-      if (target[0] == '/')
-        return {-1, EXDEV};  // as RESOLVE_BENEATH: absolute targets never stay beneath
+      if (target[0] == '/') {
+        // RESOLVE_BENEATH refuses every absolute target; RESOLVE_IN_ROOT
+        // starts it over at the root.
+        if (scope == Resolve::beneath) return {-1, EXDEV};
+        chain.reset();
+      }
       push_front_components(pending, target);
       continue;
     }
     if (last) {
+      // An O_PATH open is the descriptor we hold: opening the name again
+      // could find what a rename put there since (a symlink: stat would
+      // then describe the link, not what it points to).
+      if (flags & O_PATH) return keep_as_path(fd, st, flags);
       ::close(fd);
-      // O_NOFOLLOW: if the name became a symlink since we looked, fail rather than follow it.
-      return openat(chain.current(), name.c_str(), flags | O_NOFOLLOW);
+      // O_NOFOLLOW: if the name became a symlink since we looked, ELOOP,
+      // and the name is looked at again, as the symlink it is now.
+      Ret r = openat(chain.current(), name.c_str(), flags | O_NOFOLLOW);
+      if (r.err != ELOOP || ++links > kMaxSymlinks) return r;
+      pending.push_front(name);
+      continue;
     }
     if (!S_ISDIR(st.st_mode)) {
       ::close(fd);
@@ -165,7 +190,7 @@ Ret walk_beneath(int root, std::string_view path, int flags) noexcept {
 
 }  // namespace
 
-Ret open_beneath(int root, std::string_view path, int flags) noexcept {
+Ret open_beneath(int root, std::string_view path, int flags, Resolve how) noexcept {
   if (!g_force_fallback.load(std::memory_order_relaxed) &&
       !g_no_openat2.load(std::memory_order_relaxed)) {
     // Names are NUL-free (valid_path); a longer one than PATH_MAX could not open anyway.
@@ -173,14 +198,29 @@ Ret open_beneath(int root, std::string_view path, int flags) noexcept {
     if (path.size() >= sizeof buf) return {-1, ENAMETOOLONG};
     path.copy(buf, path.size());
     buf[path.size()] = '\0';
-    Ret r = openat2_beneath(root, buf, flags);
+    Ret r = openat2_confined(root, buf, flags, how);
     // ELOOP may be a magic link (/proc/<pid>/fd/N, cwd...), which openat2
     // refuses to jump through and the walk follows by the text readlink
     // gives, as any symlink: the walk answers, so both ways answer alike.
     if (r.err != ENOSYS && r.err != EAGAIN && r.err != ELOOP) return r;
     if (r.err == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
-  return walk_beneath(root, path, flags);
+  return walk_confined(root, path, flags, how);
+}
+
+Ret read_link(int fd, std::string& target) {
+  target.resize(256);
+  for (;;) {
+    const Ret r = blocking([&] { return ::readlinkat(fd, "", target.data(), target.size()); });
+    if (r.err == ENOENT) return not_a_link_or(fd, r);
+    if (!r.ok()) return r;
+    const auto n = static_cast<std::size_t>(r.value);
+    if (n < target.size()) {  // else it may have been cut short
+      target.resize(n);
+      return r;
+    }
+    target.resize(target.size() * 2);
+  }
 }
 
 void force_open_beneath_fallback(bool on) noexcept { g_force_fallback.store(on); }
