@@ -101,10 +101,11 @@ TEST(RuntimeSched, SpawnedFibersAllRun) {
 // first runs and return to a pool when it ends, so queued fibers cost only
 // their descriptor. The full million under ASan too (~2 s); 10k under TSan,
 // whose per-fiber state (__tsan_create_fiber/destroy_fiber) makes each
-// fiber ~1000x more expensive: 50k took 80 s of CPU there.
+// fiber ~1000x more expensive: 50k took 80 s of CPU there, and 10k took
+// 150 s next to two CPU hogs; 3k races spawn against join as well.
 TEST(RuntimeSched, OneMillionFibersSpawnedAndJoined) {
   HangGuard guard("1M fibers", std::chrono::seconds(240));
-  const int n = rt::testing::kTsan ? 10'000 : 1'000'000;
+  const int n = rt::testing::kTsan ? 3'000 : 1'000'000;
   std::atomic<int> count{0};
   std::uint64_t spawned = 0;
   rt::run([&] {
@@ -123,17 +124,20 @@ TEST(RuntimeSched, OneMillionFibersSpawnedAndJoined) {
   EXPECT_EQ(spawned, static_cast<std::uint64_t>(n) + 1);
 }
 
+// 64 x 64 fibers; 24 x 24 under TSan, where the full tree took 9 s on a
+// quiet machine and over the guard's minute next to two CPU hogs.
 TEST(RuntimeSched, NestedFibersAllRun) {
   HangGuard guard("nested");
+  const int k = rt::testing::kTsan ? 24 : 64;
   std::atomic<int> leaves{0};
   rt::run([&] {
     rt::WaitGroup wg;
-    wg.add(64);
-    for (int i = 0; i < 64; ++i) {
+    wg.add(k);
+    for (int i = 0; i < k; ++i) {
       rt::go([&] {
         rt::WaitGroup inner;
-        inner.add(64);
-        for (int j = 0; j < 64; ++j) {
+        inner.add(k);
+        for (int j = 0; j < k; ++j) {
           rt::go([&] {
             leaves.fetch_add(1);
             inner.done();
@@ -145,7 +149,7 @@ TEST(RuntimeSched, NestedFibersAllRun) {
     }
     wg.wait();
   });
-  EXPECT_EQ(leaves.load(), 64 * 64);
+  EXPECT_EQ(leaves.load(), k * k);
 }
 
 // With one P, yield() lets the other fiber run: two fibers take turns 100
@@ -352,11 +356,12 @@ TEST(RuntimeSched, StacksAreUsableToTheirConfiguredSize) {
 // MADV_GUARD_INSTALL (Linux >= 6.13) this needs no VMA per stack, so it goes
 // far beyond the ~32k stacks vm.max_map_count allows with mprotect guards.
 // (1M parked fibers measure ~4.3 KB resident each in a release build; that
-// run is too heavy for the suite; ASan uses 50k, still above 32k; TSan 4k,
-// as it dies beyond 8128 live fibers, each being one of its thread contexts.)
+// run is too heavy for the suite; ASan uses 50k, still above 32k; TSan less,
+// as it dies beyond 8128 live fibers, each being one of its thread contexts,
+// and 4k took 150 s next to two CPU hogs; 1.5k there.)
 TEST(RuntimeSched, HundredThousandParkedFibers) {
   HangGuard guard("parked", std::chrono::seconds(240));
-  const int n = rt::testing::kTsan ? 4'000 : rt::testing::kAsan ? 50'000 : 100'000;
+  const int n = rt::testing::kTsan ? 1'500 : rt::testing::kAsan ? 50'000 : 100'000;
   std::atomic<int> resumed{0};
   rt::run(
       [&] {
