@@ -14,10 +14,14 @@
 namespace vfs::gzip {
 namespace {
 
-// Output per isal_inflate call: bounds the work between two yields and
-// between a checkpoint coming due and the inflater noticing (so points land
-// within 256 KiB plus one block of their span). Larger calls were no faster.
-constexpr std::size_t kMaxCall = 256 * 1024;
+// Output per isal_inflate call. Each call first inflates into ISA-L's own
+// 64 KiB buffer and copies out, and saves 32 KiB of history at its end, so
+// larger calls copy less (1 MiB: 0.5% of the time; 256 KiB: 2%). The size
+// also bounds the work between two yields, and, while recording, how far
+// past a due point the inflater notices it (points land within 256 KiB
+// plus one block of their span).
+constexpr std::size_t kMaxCall = 1024 * 1024;
+constexpr std::size_t kMaxCallRecording = 256 * 1024;
 
 }  // namespace
 
@@ -168,7 +172,7 @@ Result<std::size_t> Inflater::inflate_some(std::span<char> out) {
   if (in_.size() == 0) {
     if (auto more = in_.fill(); !more) return std::move(more).error();
   }
-  out = out.first(std::min(out.size(), kMaxCall));
+  out = out.first(std::min(out.size(), builder_ != nullptr ? kMaxCallRecording : kMaxCall));
   const auto limit =
       static_cast<std::uint64_t>(std::max<std::int64_t>(options_.limits.max_output, 0));
   const std::uint64_t room = limit - std::min(limit, out_);
