@@ -361,6 +361,9 @@ TEST_F(GzipIndexFixture, DamagedGzidxFilesAreRefused) {
   std::string small_window = file;
   small_window[28] = 0x40;  // a window size of 16 KiB
   EXPECT_TRUE(fails_with(parse(small_window), gzip_errc::bad_index));
+  std::string beyond_int64 = file;
+  beyond_int64[22] = '\x80';  // an uncompressed size of 2^63 and more
+  EXPECT_TRUE(fails_with(parse(beyond_int64), gzip_errc::bad_index));
   std::string later = file;
   later[5] = 2;  // a version we do not know
   EXPECT_TRUE(fails_with(parse(later), gzip_errc::bad_index));

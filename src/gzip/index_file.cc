@@ -68,9 +68,13 @@ class Out {
 // at 0, points in order, each inside the stream it describes (or at its
 // end: indexed_gzip makes a point there).
 Status validate(const GzipIndex& index, std::string_view name) {
+  // Sizes are file offsets (int64) for the readers that use them.
+  constexpr auto kMaxSize = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   const auto& points = index.points();
-  if (points.empty() || points.front().out_offset != 0)
+  if (points.empty() || points.front().out_offset != 0 || index.compressed_size() > kMaxSize ||
+      index.uncompressed_size() > kMaxSize) {
     return gzip_error(name, gzip_errc::bad_index);
+  }
   const std::uint64_t compressed_bits =
       index.compressed_size() > std::numeric_limits<std::uint64_t>::max() / 8
           ? std::numeric_limits<std::uint64_t>::max()

@@ -34,6 +34,7 @@ struct IndexedGzipReader::Cursor {
 Result<std::unique_ptr<IndexedGzipReader>> IndexedGzipReader::open(
     ReaderAt& compressed, std::int64_t compressed_size, std::shared_ptr<const GzipIndex> index,
     Options options) {
+  if (index == nullptr) return Error("open", options.name, errc::invalid);
   if (compressed_size < 0 ||
       index->compressed_size() != static_cast<std::uint64_t>(compressed_size)) {
     return gzip_error(options.name, gzip_errc::index_mismatch);
