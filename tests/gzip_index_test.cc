@@ -27,20 +27,12 @@ using vfs::gzip::GzipIndex;
 using vfs::gzip::IndexedGzipReader;
 using vfs::gzip::IndexFormat;
 using vfs::gzip::IndexOptions;
+using vfs_test::fails_with;
 using vfs_test::fixture_gz;
 using vfs_test::fixture_out;
 using vfs_test::MemReaderAt;
 
 constexpr std::uint64_t kSpan = 64 * 1024;  // small, for many points in small files
-
-template <class T>
-testing::AssertionResult fails_with(const vfs::Result<T>& r, gzip_errc e) {
-  if (r.ok()) return testing::AssertionFailure() << "succeeded";
-  if (r.error().code() != vfs::gzip::make_error_code(e)) {
-    return testing::AssertionFailure() << r.error().message();
-  }
-  return testing::AssertionSuccess();
-}
 
 std::shared_ptr<const GzipIndex> build(MemReaderAt& gz, std::uint64_t span = kSpan) {
   auto index = GzipIndex::build(gz, gz.size(), IndexOptions{.span = span});

@@ -17,19 +17,10 @@ using vfs::gzip::gzip_errc;
 using vfs::gzip::GzipReader;
 using vfs::gzip::Options;
 using vfs_test::BytesReader;
+using vfs_test::fails_with;
 using vfs_test::fixture_gz;
 using vfs_test::fixture_out;
 using vfs_test::gunzip;
-
-template <class T>
-testing::AssertionResult fails_with(const vfs::Result<T>& r, gzip_errc e) {
-  if (r.ok()) return testing::AssertionFailure() << "succeeded";
-  if (r.error().code() != vfs::gzip::make_error_code(e)) {
-    return testing::AssertionFailure() << r.error().message();
-  }
-  if (!r.error().is(vfs::errc::invalid)) return testing::AssertionFailure() << "not invalid";
-  return testing::AssertionSuccess();
-}
 
 class GzipFixture : public testing::Test {
  protected:

@@ -17,10 +17,23 @@
 #include <string>
 #include <vector>
 
+#include "gzip/gzip_error.h"
 #include "gzip/gzip_reader.h"
 #include "vfs/reader.h"
 
 namespace vfs_test {
+
+// Passes if `r` failed with gzip's cause `e` (which compares equal to
+// errc::invalid, as every gzip refusal does).
+template <class T>
+testing::AssertionResult fails_with(const vfs::Result<T>& r, vfs::gzip::gzip_errc e) {
+  if (r.ok()) return testing::AssertionFailure() << "succeeded";
+  if (r.error().code() != vfs::gzip::make_error_code(e)) {
+    return testing::AssertionFailure() << r.error().message();
+  }
+  if (!r.error().is(vfs::errc::invalid)) return testing::AssertionFailure() << "not invalid";
+  return testing::AssertionSuccess();
+}
 
 // Runs a shell command; returns its stdout, or nullopt if it failed.
 inline std::optional<std::string> run(const std::string& cmd) {
