@@ -4,9 +4,11 @@
 // the limits that bound a bomb.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "gzip/crc32.h"
 #include "gzip/gzip_error.h"
 #include "gzip/gzip_reader.h"
 #include "gzip_test_util.h"
@@ -233,6 +235,46 @@ TEST_F(GzipFixture, CorruptDataNeverPassesSilently) {
       EXPECT_TRUE(got.error().is(vfs::errc::invalid)) << got.error().message();
     }
   }
+}
+
+// A member of 5 GiB: ISIZE is its size modulo 2^32, and nothing on the way
+// may count in 32 bits. Made from one segment of 64 MiB of zeros that
+// ends in a full flush (so it refers to nothing before it) repeated 80
+// times, a final empty block and the trailer.
+TEST_F(GzipFixture, MemberLargerThan4GiB) {
+  const std::string segment =
+      vfs_test::run(
+          "python3 -c 'import sys,zlib; c = zlib.compressobj(9, zlib.DEFLATED, -15); "
+          "sys.stdout.buffer.write(c.compress(bytes(64 << 20)) + c.flush(zlib.Z_FULL_FLUSH))'")
+          .value_or("");
+  ASSERT_FALSE(segment.empty());
+  constexpr int kSegments = 80;
+  const std::uint64_t size = std::uint64_t{kSegments} << 26;
+  std::string gz = empty_member().substr(0, 10);
+  for (int i = 0; i < kSegments; ++i) gz += segment;
+  gz += std::string("\x03\x00", 2);  // a final, empty fixed block
+  const std::string zeros(1 << 20, '\0');
+  std::uint32_t crc = 0;
+  for (std::uint64_t i = 0; i < size >> 20; ++i) crc = vfs::gzip::crc32(crc, zeros);
+  for (const std::uint32_t v : {crc, static_cast<std::uint32_t>(size)}) {
+    for (int b = 0; b < 4; ++b) gz += static_cast<char>(v >> (8 * b));
+  }
+
+  BytesReader source(gz);
+  auto r = GzipReader::open(source);
+  ASSERT_TRUE(r);
+  std::string buf(zeros.size(), '\0');
+  std::uint64_t total = 0;
+  bool all_zero = true;
+  for (;;) {
+    auto n = r->read(buf);
+    ASSERT_TRUE(n) << n.error().message();
+    if (*n == 0) break;
+    all_zero = all_zero && std::memcmp(buf.data(), zeros.data(), *n) == 0;
+    total += *n;
+  }
+  EXPECT_EQ(total, size);
+  EXPECT_TRUE(all_zero);
 }
 
 // ---------------------------------------------------------------------------
