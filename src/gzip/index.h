@@ -10,10 +10,11 @@
 // to the next member. Multi-member files get a point at a member start
 // whenever one is due.
 //
-// Build one with GzipIndex::build (a full pass, at the speed of a plain
-// inflate: see inflater.h for how ISA-L is made to stop at block ends), or
-// with GzipReader::record_index while streaming; save and load it with
-// index_file.h. Immutable once built: safe to share between threads.
+// Build one with GzipIndex::build (a full pass, at about the cost of a
+// plain inflate: see inflater.h for how ISA-L is made to stop at block
+// ends), or while streaming, with GzipReader::open(source, options,
+// &index_options) and take_index(); save and load it with index_file.h.
+// Immutable once built: safe to share between threads.
 // Internal: not installed.
 #pragma once
 
