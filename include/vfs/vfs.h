@@ -1,6 +1,7 @@
 // Everything of vfs's model and backends in one include.
 #pragma once
 
+#include "vfs/copy_fs.h"
 #include "vfs/dir_fs.h"
 #include "vfs/error.h"
 #include "vfs/file_info.h"

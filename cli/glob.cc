@@ -1,0 +1,58 @@
+// vfs glob: the names in a source that match a Go pattern (path.Match
+// syntax, element by element, as fs.Glob).
+#include "vfs/glob.h"
+#include "command.h"
+#include "source.h"
+#include "vfs/read_link.h"
+#include "vfs/stat.h"
+#include "vfs/sub.h"
+
+namespace vfs::cli {
+namespace {
+
+struct GlobOptions {
+  std::string pattern;
+  std::string path;
+  bool json = false;
+};
+
+void glob(Context& ctx, const GlobOptions& o) {
+  auto src = resolve(o.path, Enter::last_archive);
+  if (!src) return ctx.fail(src.error());
+  FSRef fs = src->fs;
+  if (src->name != ".") {
+    auto dir = vfs::sub(src->fs, src->name);
+    if (!dir) return ctx.fail(src->display(dir.error()));
+    fs = FSRef(std::move(*dir));
+  }
+  auto names = vfs::glob(*fs, o.pattern);
+  if (!names) return ctx.fail(names.error().message());
+  for (const std::string& name : *names) {
+    if (!o.json) {
+      ctx.out.line(name);
+      continue;
+    }
+    auto info = vfs::lstat(*fs, name);
+    if (!info) {
+      ctx.fail(info.error().message());
+      continue;
+    }
+    std::string target;
+    if (info->mode.is_symlink()) target = vfs::read_link(*fs, name).value_or("");
+    ctx.out.line(entry_json(name, *info, target));
+  }
+}
+
+}  // namespace
+
+void add_glob(CLI::App& app, Context& ctx) {
+  auto o = std::make_shared<GlobOptions>();
+  auto* cmd = app.add_subcommand("glob", "Print the names under PATH matching PATTERN (Go syntax)");
+  cmd->add_option("pattern", o->pattern, "e.g. 'docs/*.md', '*/[a-c]?.txt'")->required();
+  cmd->add_option("path", o->path,
+                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  cmd->add_flag("--json", o->json, "One JSON object per match");
+  cmd->callback([o, &ctx] { glob(ctx, *o); });
+}
+
+}  // namespace vfs::cli

@@ -1,0 +1,179 @@
+#include "source.h"
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+#include "embedded.h"
+#include "vfs/dir_fs.h"
+#include "vfs/stat.h"
+#include "vfs/zip_fs.h"
+
+namespace vfs::cli {
+namespace {
+
+std::string join(const std::vector<std::string>& parts, std::size_t from, std::size_t to) {
+  std::string s;
+  for (std::size_t i = from; i < to; ++i) {
+    if (!s.empty()) s += '/';
+    s += parts[i];
+  }
+  return s;
+}
+
+// Splits "a//b/c/" into {"a", "b", "c"}.
+std::vector<std::string> components(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const auto part = path.substr(0, slash);
+    if (!part.empty()) parts.emplace_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+std::string display_join(std::string_view base, std::string_view name) {
+  if (name == "." || name.empty()) return base.empty() ? std::string(".") : std::string(base);
+  if (base.empty()) return std::string(name);
+  std::string s(base);
+  if (s.back() != '/') s += '/';
+  s += name;
+  return s;
+}
+
+// Goes into the archive `src.name`, then as far down `rest` as the archive
+// has directories; stops at a file (which may be the next archive).
+Status enter(Source& src, std::vector<std::string>& rest) {
+  auto archive = open_archive_at(*src.fs, src.name);
+  if (!archive) return src.display(archive.error());
+  src.outer.push_back(src.fs);
+  src.fs_display = src.display(src.name);
+  src.alias_name.clear();
+  src.alias_display.clear();
+  src.fs = FSRef(std::move(*archive));
+  src.name = ".";
+  if (rest.empty()) return {};
+  const std::string all = join(rest, 0, rest.size());
+  if (auto info = vfs::stat(*src.fs, all); info) {
+    src.name = all;
+    rest.clear();
+    return {};
+  } else {
+    // Some prefix is a file: the next archive. Find it.
+    for (std::size_t i = 1; i < rest.size(); ++i) {
+      const std::string prefix = join(rest, 0, i);
+      auto st = vfs::stat(*src.fs, prefix);
+      if (!st) return src.display(st.error());
+      if (!st->is_dir()) {
+        src.name = prefix;
+        rest.erase(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(i));
+        return {};
+      }
+    }
+    return src.display(info.error());
+  }
+}
+
+// ENOENT in the library's words, as every backend says it.
+Error not_found(std::string_view arg, int err) {
+  if (err == ENOENT || err == ENOTDIR) return Error("stat", std::string(arg), errc::not_exist);
+  return Error::from_errno("stat", std::string(arg), err);
+}
+
+}  // namespace
+
+std::string Source::display(std::string_view fs_name) const {
+  if (!alias_name.empty() && fs_name == alias_name) return alias_display;
+  return display_join(fs_display, fs_name);
+}
+
+Error Source::display(const Error& err) const { return err.with_path(display(err.path())); }
+
+Result<FSPtr> open_archive_at(FS& fs, std::string_view name) {
+  // Formats are told by their bytes, never by the name.
+  auto file = fs.open(name);
+  if (!file) return file.error();
+  std::array<char, 4> magic{};
+  auto n = (*file)->read(magic);
+  if (!n) return n.error();
+  const std::string_view m(magic.data(), *n);
+  if (m == std::string_view("PK\3\4", 4) || m == std::string_view("PK\5\6", 4)) {
+    auto zip = ZipFS::make(std::move(*file), std::string(name));
+    if (!zip) return zip.error();
+    return FSPtr(std::move(*zip));
+  }
+  return Error("open", std::string(name), errc::invalid);
+}
+
+bool is_not_archive(const Error& err) { return err.is(errc::invalid) && err.op() == "open"; }
+
+Result<Source> resolve(std::string_view arg, Enter enter_mode) {
+  if (arg.empty()) return embedded_source();
+  // The longest prefix of `arg` that exists on disk; the rest is inside it.
+  std::string disk(arg);
+  std::vector<std::string> rest;
+  struct ::stat st {};
+  int first_err = 0;
+  while (::stat(disk.c_str(), &st) != 0) {
+    const int err = errno;
+    if (!first_err) first_err = err;
+    if (err != ENOENT && err != ENOTDIR) return Error::from_errno("stat", std::string(arg), err);
+    while (disk.size() > 1 && disk.back() == '/') disk.pop_back();
+    const auto slash = disk.rfind('/');
+    if (slash == std::string::npos) return not_found(arg, first_err);
+    auto tail = components(disk.substr(slash + 1));
+    rest.insert(rest.begin(), tail.begin(), tail.end());
+    disk.resize(slash == 0 ? 1 : slash);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (!rest.empty()) return not_found(arg, first_err);
+    auto dir = DirFS::make(disk);
+    if (!dir) return dir.error().with_path(std::string(arg));
+    Source src{FSRef(std::move(*dir))};
+    src.fs_display = std::string(arg);
+    return src;
+  }
+  // A file: opened in a DirFS of its directory. A disk symlink to it
+  // (/etc/localtime) is followed, as the shell would: to the DirFS of the
+  // real directory, under the user's name for messages.
+  std::string real_path = disk;
+  struct ::stat lst {};
+  const bool link = ::lstat(disk.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+  if (link) {
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(disk.c_str(), nullptr), &std::free);
+    if (!real) return Error::from_errno("stat", disk, errno);
+    real_path = real.get();
+  }
+  const auto slash = real_path.rfind('/');
+  const std::string dir_path = slash == std::string::npos ? "."
+                               : slash == 0               ? "/"
+                                                          : real_path.substr(0, slash);
+  auto dir = DirFS::make(dir_path);
+  if (!dir) return dir.error().with_path(disk);
+  Source src{FSRef(std::move(*dir))};
+  src.name = real_path.substr(slash == std::string::npos ? 0 : slash + 1);
+  if (link) {
+    src.alias_name = src.name;
+    src.alias_display = disk;
+  } else if (slash != std::string::npos) {
+    src.fs_display = dir_path;
+  }
+  while (!rest.empty()) {
+    if (auto s = enter(src, rest); !s) return s.error();
+  }
+  if (enter_mode == Enter::last_archive && src.name != ".") {
+    auto info = vfs::stat(*src.fs, src.name);
+    if (info && !info->is_dir()) {
+      std::vector<std::string> none;
+      if (auto s = enter(src, none); !s && !is_not_archive(s.error())) return s.error();
+    }
+  }
+  return src;
+}
+
+}  // namespace vfs::cli

@@ -1,0 +1,52 @@
+// A command's path argument, resolved to an FS and a name in it. A path is a
+// path on disk; where it goes on past an archive (a file whose bytes are
+// one: the name does not matter), it enters it, as many times as it needs:
+// "pkg.deb/data.tar.xz/usr/share" is the directory usr/share of the tar
+// inside the ar archive pkg.deb. No path at all is the tool's own embedded
+// demo assets.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vfs/error.h"
+#include "vfs/fs.h"
+
+namespace vfs::cli {
+
+struct Source {
+  explicit Source(FSRef fs) : fs(std::move(fs)) {}
+
+  FSRef fs;
+  std::string name = ".";  // in fs: "." for its root
+  // The argument as the user spelled it up to fs's root ("" for the
+  // embedded assets), for messages and listings.
+  std::string fs_display;
+  std::vector<FSRef> outer;  // the FSs fs was opened from, kept alive
+  // A disk symlink the user named, opened as its target `alias_name`.
+  std::string alias_name;
+  std::string alias_display;
+
+  // How the user would spell `fs_name`, a name in fs.
+  std::string display(std::string_view fs_name) const;
+  // `err` with its path spelled as the user would.
+  Error display(const Error& err) const;
+};
+
+enum class Enter {
+  // A path that ends at an archive is the archive's tree (ls, find, ...).
+  last_archive,
+  // A path that ends at a file is that file's bytes, an archive or not
+  // (cat, stat).
+  never_last,
+};
+
+// An empty `arg` is the embedded demo assets.
+Result<Source> resolve(std::string_view arg, Enter enter);
+
+// Whether fs's file `name` is an archive the tool can enter, and the tree
+// if it is; errc::invalid with "not an archive" if its bytes are none.
+Result<FSPtr> open_archive_at(FS& fs, std::string_view name);
+
+}  // namespace vfs::cli

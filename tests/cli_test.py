@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""The vfs tool, tested through its binary: outputs compared with the real
+tools (find, unzip -Z1, bsdtar) on trees and archives made here, at test
+time.
+
+Usage: cli_test.py VFS_BINARY [unittest arguments, e.g. a class name]
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+VFS = None
+
+
+def vfs(*args, check=True, env=None, **kw):
+    """Runs the tool; returns (stdout, stderr, status)."""
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    if env:
+        e.update(env)
+    p = subprocess.run([VFS, *args], capture_output=True, env=e, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"vfs {' '.join(args)}: status {p.returncode}\n{p.stderr.decode()}")
+    return p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), p.returncode
+
+
+def lines(s):
+    return [l for l in s.split("\n") if l]
+
+
+class Tree(unittest.TestCase):
+    """A small tree on disk and the same tree as a zip (Info-ZIP, -y keeps symlinks)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vfs-cli-")
+        cls.dir = os.path.join(cls.tmp, "tree")
+        files = {
+            "a.txt": "alpha\n",
+            "docs/readme.md": "# readme\n",
+            "docs/guide/intro.md": "intro\n" * 100,
+            "src/main.c": "int main(){}\n",
+            "src/util/x.h": "",
+            ".hidden": "h\n",
+            "sp ace & <odd>.txt": "odd\n",
+        }
+        for name, data in files.items():
+            p = os.path.join(cls.dir, name)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w") as f:
+                f.write(data)
+        os.makedirs(os.path.join(cls.dir, "empty"))
+        os.symlink("../a.txt", os.path.join(cls.dir, "docs/link"))
+        cls.files = files
+        cls.zip = os.path.join(cls.tmp, "tree.zip")
+        subprocess.run(["zip", "-qry", cls.zip, "."], cwd=cls.dir, check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+
+class Listing(Tree):
+    def test_find_matches_gnu_find(self):
+        want = subprocess.run(["find", self.dir, "-mindepth", "1", "-printf", "%P\n"],
+                              capture_output=True, text=True, check=True).stdout
+        got, _, _ = vfs("find", self.dir)
+        self.assertEqual(sorted(lines(got)), sorted(lines(want)))
+        # Walk order: lexical, parents before children.
+        self.assertEqual(lines(got), sorted(lines(got), key=lambda p: p.split("/")))
+        par, _, _ = vfs("find", "--parallel", self.dir)
+        self.assertEqual(par, got)
+
+    def test_find_in_a_zip_matches_unzip(self):
+        listed = subprocess.run(["unzip", "-Z1", self.zip], capture_output=True, text=True,
+                                check=True).stdout
+        want = sorted(l.rstrip("/") for l in lines(listed))
+        got, _, _ = vfs("find", self.zip)
+        self.assertEqual(sorted(lines(got)), want)
+
+    def test_find_filters(self):
+        got, _, _ = vfs("find", "--type", "f", "--name", "*.md", self.zip)
+        self.assertEqual(lines(got), ["docs/guide/intro.md", "docs/readme.md"])
+        got, _, _ = vfs("find", "--type", "d", self.dir)
+        self.assertEqual(lines(got), ["docs", "docs/guide", "empty", "src", "src/util"])
+        got, _, _ = vfs("find", "--type", "l", self.dir)
+        self.assertEqual(lines(got), ["docs/link"])
+        got, _, _ = vfs("find", "--max-depth", "1", self.dir)
+        self.assertEqual(lines(got), sorted(os.listdir(self.dir)))
+        got, _, _ = vfs("find", "-0", self.zip + "/src")
+        self.assertEqual(got, "main.c\0util\0util/x.h\0")
+        _, err, status = vfs("find", "--name", "[", self.dir, check=False)
+        self.assertEqual(status, 1)
+        self.assertIn("syntax error in pattern", err)
+
+    def test_find_json(self):
+        got, _, _ = vfs("find", "--json", self.dir)
+        objs = [json.loads(l) for l in lines(got)]
+        by = {o["path"]: o for o in objs}
+        self.assertEqual(by["a.txt"]["type"], "file")
+        self.assertEqual(by["a.txt"]["size"], 6)
+        self.assertEqual(by["docs"]["type"], "dir")
+        self.assertEqual(by["docs/link"]["type"], "symlink")
+        self.assertEqual(by["docs/link"]["link"], "../a.txt")
+        self.assertRegex(by["a.txt"]["mtime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{9})?Z$")
+        self.assertEqual(by["a.txt"]["mode"], "-rw-r--r--")
+
+    def test_ls(self):
+        got, _, _ = vfs("ls", self.dir)
+        self.assertEqual(lines(got), sorted(n for n in os.listdir(self.dir) if not n.startswith(".")))
+        got, _, _ = vfs("ls", "-a", self.zip)
+        self.assertIn(".hidden", lines(got))
+        got, _, _ = vfs("ls", "-l", self.zip + "/docs")
+        rows = lines(got)
+        self.assertEqual(len(rows), 3)
+        self.assertTrue(rows[0].startswith("drwx") and rows[0].endswith(" guide"), rows[0])
+        self.assertTrue(rows[1].startswith("L") and rows[1].endswith(" link -> ../a.txt"), rows[1])
+        self.assertIn(" 9 ", rows[2])
+        got, _, _ = vfs("ls", self.zip + "/a.txt")
+        self.assertEqual(lines(got), [self.zip + "/a.txt"])
+
+    def test_colour_only_when_asked_or_on_a_terminal(self):
+        plain, _, _ = vfs("ls", self.dir)
+        self.assertNotIn("\033[", plain)
+        coloured, _, _ = vfs("--color", "always", "ls", self.dir)
+        self.assertIn("\033[01;34mdocs\033[0m", coloured)
+
+    def test_tree(self):
+        got, _, _ = vfs("tree", self.zip + "/docs")
+        self.assertEqual(got, (f"{self.zip}/docs\n"
+                               "├── guide\n"
+                               "│   └── intro.md\n"
+                               "├── link -> ../a.txt\n"
+                               "└── readme.md\n"
+                               "\n1 directory, 3 files\n"))
+        got, _, _ = vfs("tree", "-L", "1", self.dir)
+        self.assertNotIn("intro.md", got)
+        self.assertTrue(got.endswith("\n3 directories, 2 files\n"), got)
+
+    def test_stat(self):
+        got, _, _ = vfs("stat", self.zip + "/docs/link")
+        self.assertIn("    Type: symlink\n", got)
+        self.assertIn("    Link: ../a.txt\n", got)
+        got, _, _ = vfs("stat", "-L", "--json", self.zip + "/docs/link")
+        o = json.loads(got)
+        self.assertEqual((o["type"], o["size"]), ("file", 6))
+        got, _, _ = vfs("stat", self.zip)  # the archive file itself
+        self.assertIn(f"    Size: {os.path.getsize(self.zip)}\n", got)
+
+    def test_glob(self):
+        for src in (self.dir, self.zip):
+            got, _, _ = vfs("glob", "*/*.md", src)
+            self.assertEqual(lines(got), ["docs/readme.md"])
+            got, _, _ = vfs("glob", "*.h", src + "/src/util")
+            self.assertEqual(lines(got), ["x.h"])
+
+    def test_du(self):
+        got, _, _ = vfs("du", self.zip)
+        sizes = {p: int(s) for s, p in (l.split("\t") for l in lines(got))}
+        self.assertEqual(sizes["docs/guide"], 600)
+        self.assertEqual(sizes["docs"], 600 + 9 + len("../a.txt"))
+        total = sum(len(d) for d in self.files.values()) + len("../a.txt")
+        self.assertEqual(sizes[self.zip], total)
+        self.assertEqual(lines(got)[-1], f"{total}\t{self.zip}")
+        got, _, _ = vfs("du", "-s", "-H", self.dir)
+        self.assertEqual(lines(got), [f"{total}\t{self.dir}"])
+
+    def test_check(self):
+        for src in (self.dir, self.zip, self.zip + "/docs"):
+            got, _, _ = vfs("check", src)
+            self.assertRegex(got, r"ok: \d+ files")
+
+
+class Cat(Tree):
+    def test_cat_files_on_disk_and_in_archives(self):
+        got, _, _ = vfs("cat", self.zip + "/docs/guide/intro.md", os.path.join(self.dir, "a.txt"))
+        self.assertEqual(got, "intro\n" * 100 + "alpha\n")
+        with open(self.zip, "rb") as f:
+            raw = f.read()
+        p = subprocess.run([VFS, "cat", self.zip], capture_output=True, check=True)
+        self.assertEqual(p.stdout, raw)
+
+    def test_nested_archives(self):
+        outer = os.path.join(self.tmp, "outer.zip")
+        with zipfile.ZipFile(outer, "w") as z:
+            z.write(self.zip, "inner/tree.zip")
+        got, _, _ = vfs("cat", outer + "/inner/tree.zip/src/main.c")
+        self.assertEqual(got, "int main(){}\n")
+        got, _, _ = vfs("find", outer + "/inner/tree.zip/docs")
+        self.assertEqual(lines(got), ["guide", "guide/intro.md", "link", "readme.md"])
+
+    def test_a_disk_symlink_is_followed(self):
+        link = os.path.join(self.tmp, "zip-link")
+        os.symlink(self.zip, link)
+        got, _, _ = vfs("cat", link + "/a.txt")
+        self.assertEqual(got, "alpha\n")
+
+    def test_broken_pipe_ends_quietly(self):
+        big = os.path.join(self.tmp, "big")
+        os.makedirs(big, exist_ok=True)
+        for i in range(6000):
+            open(os.path.join(big, f"file-{i:05}-{'x' * 20}"), "w").close()
+        p = subprocess.run(f"'{VFS}' find '{big}' | head -1; exit ${{PIPESTATUS[0]}}",
+                           shell=True, executable="/bin/bash", capture_output=True, text=True)
+        self.assertEqual(p.stdout, "file-00000-" + "x" * 20 + "\n")
+        self.assertEqual(p.stderr, "")
+        self.assertEqual(p.returncode, 141)
+
+
+class Extract(Tree):
+    def test_extract_round_trip(self):
+        out = os.path.join(self.tmp, "out")
+        vfs("extract", self.zip, out)
+        got = subprocess.run(["diff", "-r", "--no-dereference", self.dir, out], capture_output=True,
+                             text=True)
+        self.assertEqual(got.returncode, 0, got.stdout + got.stderr)
+        _, err, status = vfs("extract", self.zip, out, check=False)
+        self.assertEqual(status, 1)
+        self.assertIn(f"vfs: copy {self.zip}/a.txt: file already exists", err)
+        vfs("extract", "--force", self.zip, out)
+
+    def test_zip_slip_and_escaping_links(self):
+        evil = os.path.join(self.tmp, "evil.zip")
+        with zipfile.ZipFile(evil, "w") as z:
+            z.writestr("ok.txt", "ok")
+            z.writestr("../../slip.txt", "slip")
+            z.writestr("/abs.txt", "abs")
+            for name, target in (("up", "../../etc"), ("abs", "/etc/passwd"), ("in/l", "../ok.txt")):
+                i = zipfile.ZipInfo(name)
+                i.external_attr = 0o120777 << 16
+                z.writestr(i, target)
+        out = os.path.join(self.tmp, "evil-out")
+        _, err, status = vfs("extract", evil, out, check=False)
+        self.assertEqual(status, 1)
+        self.assertIn(f"vfs: symlink {evil}/abs: path escapes from the file system root", err)
+        self.assertIn(f"vfs: symlink {evil}/up: path escapes from the file system root", err)
+        made = sorted(os.path.relpath(os.path.join(d, n), out)
+                      for d, ds, fs in os.walk(out) for n in ds + fs)
+        self.assertEqual(made, ["abs.txt", "in", "in/l", "ok.txt", "slip.txt"])
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "slip.txt")))
+        self.assertEqual(os.readlink(os.path.join(out, "in/l")), "../ok.txt")
+
+
+class Errors(Tree):
+    def test_missing_paths_name_the_path(self):
+        _, err, status = vfs("cat", self.zip + "/nope", check=False)
+        self.assertEqual(status, 1)
+        self.assertEqual(err, f"vfs: stat {self.zip}/nope: file does not exist\n")
+        _, err, status = vfs("ls", os.path.join(self.tmp, "nope"), check=False)
+        self.assertEqual((status, err), (1, f"vfs: stat {self.tmp}/nope: file does not exist\n"))
+
+    def test_the_rest_is_still_printed(self):
+        got, err, status = vfs("cat", self.zip + "/nope", self.zip + "/a.txt", check=False)
+        self.assertEqual((got, status), ("alpha\n", 1))
+
+    def test_a_directory_is_no_file(self):
+        _, err, status = vfs("cat", self.zip + "/docs", check=False)
+        self.assertEqual(status, 1)
+        self.assertIn("docs", err)
+
+    def test_not_an_archive(self):
+        _, err, status = vfs("ls", os.path.join(self.dir, "a.txt", "x"), check=False)
+        self.assertEqual(status, 1)
+        self.assertIn("a.txt", err)
+
+    def test_usage_and_help(self):
+        for args in ([], ["bogus"], ["find", "--type", "q"], ["cat"]):
+            _, _, status = vfs(*args, check=False)
+            self.assertEqual(status, 2, args)
+        for cmd in ("ls", "tree", "find", "cat", "stat", "glob", "du", "check", "serve", "extract"):
+            got, _, status = vfs(cmd, "--help", check=False)
+            self.assertEqual(status, 0, cmd)
+            self.assertIn("Usage", got)
+
+
+if __name__ == "__main__":
+    VFS = os.path.abspath(sys.argv[1])
+    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=1)
