@@ -37,7 +37,7 @@ void check(Context& ctx, const std::string& arg) {
   const auto report = vfs::testing::test_fs(*fs, files);
   ctx.out.write(report.to_string());
   if (!report.ok()) {
-    ctx.fail(fmt::format("check {}: {} problem(s)", arg.empty() ? "(embedded assets)" : arg,
+    ctx.fail(fmt::format("check {}: {} problem(s)", arg.empty() ? "embed:" : arg,
                          report.problems().size()));
     return;
   }

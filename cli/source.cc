@@ -41,22 +41,16 @@ std::string display_join(std::string_view base, std::string_view name) {
   if (name == "." || name.empty()) return base.empty() ? std::string(".") : std::string(base);
   if (base.empty()) return std::string(name);
   std::string s(base);
-  if (s.back() != '/') s += '/';
+  if (s.back() != '/' && s.back() != ':') s += '/';  // "embed:" + "docs"
   s += name;
   return s;
 }
 
-// Goes into the archive `src.name`, then as far down `rest` as the archive
-// has directories; stops at a file (which may be the next archive).
-Status enter(Source& src, std::vector<std::string>& rest) {
-  auto archive = open_archive_at(*src.fs, src.name);
-  if (!archive) return src.display(archive.error());
-  src.outer.push_back(src.fs);
-  src.fs_display = src.display(src.name);
-  src.alias_name.clear();
-  src.alias_display.clear();
-  src.fs = FSRef(std::move(*archive));
-  src.name = ".";
+bool is_not_archive(const Error& err) { return err.is(errc::invalid) && err.op() == "open"; }
+
+// From src's root, goes as far down `rest` as src.fs has directories;
+// stops at a file (which may be the next archive).
+Status descend(Source& src, std::vector<std::string>& rest) {
   if (rest.empty()) return {};
   const std::string all = join(rest, 0, rest.size());
   if (auto info = vfs::stat(*src.fs, all); info) {
@@ -77,6 +71,19 @@ Status enter(Source& src, std::vector<std::string>& rest) {
     }
     return src.display(info.error());
   }
+}
+
+// Goes into the archive `src.name`, then down `rest` (descend).
+Status enter(Source& src, std::vector<std::string>& rest) {
+  auto archive = open_archive_at(*src.fs, src.name);
+  if (!archive) return src.display(archive.error());
+  src.outer.push_back(src.fs);
+  src.fs_display = src.display(src.name);
+  src.alias_name.clear();
+  src.alias_display.clear();
+  src.fs = FSRef(std::move(*archive));
+  src.name = ".";
+  return descend(src, rest);
 }
 
 // ENOENT in the library's words, as every backend says it.
@@ -110,10 +117,32 @@ Result<FSPtr> open_archive_at(FS& fs, std::string_view name) {
   return Error("open", std::string(name), errc::invalid);
 }
 
-bool is_not_archive(const Error& err) { return err.is(errc::invalid) && err.op() == "open"; }
+// The end of a resolution: a path that ends at an archive goes into it, if
+// asked to.
+Status finish(Source& src, std::vector<std::string>& rest, Enter enter_mode) {
+  while (!rest.empty()) {
+    if (auto s = enter(src, rest); !s) return s.error();
+  }
+  if (enter_mode == Enter::last_archive && src.name != ".") {
+    auto info = vfs::stat(*src.fs, src.name);
+    if (info && !info->is_dir()) {
+      std::vector<std::string> none;
+      if (auto s = enter(src, none); !s && !is_not_archive(s.error())) return s.error();
+    }
+  }
+  return {};
+}
 
 Result<Source> resolve(std::string_view arg, Enter enter_mode) {
   if (arg.empty()) return embedded_source();
+  if (arg.starts_with(kEmbedPrefix)) {
+    auto src = embedded_source();
+    if (!src) return src;
+    auto rest = components(arg.substr(kEmbedPrefix.size()));
+    if (auto s = descend(*src, rest); !s) return s.error();
+    if (auto s = finish(*src, rest, enter_mode); !s) return s.error();
+    return src;
+  }
   // The longest prefix of `arg` that exists on disk; the rest is inside it.
   std::string disk(arg);
   std::vector<std::string> rest;
@@ -163,16 +192,7 @@ Result<Source> resolve(std::string_view arg, Enter enter_mode) {
   } else if (slash != std::string::npos) {
     src.fs_display = dir_path;
   }
-  while (!rest.empty()) {
-    if (auto s = enter(src, rest); !s) return s.error();
-  }
-  if (enter_mode == Enter::last_archive && src.name != ".") {
-    auto info = vfs::stat(*src.fs, src.name);
-    if (info && !info->is_dir()) {
-      std::vector<std::string> none;
-      if (auto s = enter(src, none); !s && !is_not_archive(s.error())) return s.error();
-    }
-  }
+  if (auto s = finish(src, rest, enter_mode); !s) return s.error();
   return src;
 }
 

@@ -3,7 +3,7 @@
 // one: the name does not matter), it enters it, as many times as it needs:
 // "pkg.deb/data.tar.xz/usr/share" is the directory usr/share of the tar
 // inside the ar archive pkg.deb. No path at all is the tool's own embedded
-// demo assets.
+// demo assets, and "embed:docs" a path in them.
 #pragma once
 
 #include <string>
@@ -41,6 +41,10 @@ enum class Enter {
   // (cat, stat).
   never_last,
 };
+
+// A path that starts with this is inside the embedded demo assets
+// ("embed:docs/quickstart.md").
+inline constexpr std::string_view kEmbedPrefix = "embed:";
 
 // An empty `arg` is the embedded demo assets.
 Result<Source> resolve(std::string_view arg, Enter enter);

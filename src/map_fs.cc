@@ -131,7 +131,7 @@ std::shared_ptr<Node> make_child(const Node& dir, std::string_view base, MapFile
 }
 
 // A regular file: a read position over bytes shared with the FS.
-class MapOpenFile final : public File, public ReaderAt, public Seeker {
+class MapOpenFile final : public ContentsFile, public ReaderAt, public Seeker {
  public:
   explicit MapOpenFile(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
 
@@ -169,6 +169,9 @@ class MapOpenFile final : public File, public ReaderAt, public Seeker {
     if (closed_.exchange(true, std::memory_order_relaxed)) return closed("close");
     return {};
   }
+
+  // The node is ours while the file object lives: valid after close too.
+  std::string_view contents() const noexcept override { return node_->file.data; }
 
  private:
   std::int64_t size() const { return static_cast<std::int64_t>(node_->file.data.size()); }
@@ -563,10 +566,15 @@ Result<FileInfo> MapFS::lstat(std::string_view name) {
 }
 
 Result<std::string> MapFS::read_file(std::string_view name) {
+  return contents(name).transform([](std::string_view data) { return std::string(data); });
+}
+
+Result<std::string_view> MapFS::contents(std::string_view name) {
   auto node = lookup("read", name);
   if (!node) return std::move(node).error();
   if ((*node)->is_dir()) return Error::from_errno("read", std::string(name), EISDIR);
-  return (*node)->file.data;
+  // The index keeps the node (and its bytes) until the name is replaced or removed.
+  return std::string_view((*node)->file.data);
 }
 
 }  // namespace vfs

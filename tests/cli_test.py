@@ -246,6 +246,33 @@ class Extract(Tree):
         self.assertEqual(os.readlink(os.path.join(out, "in/l")), "../ok.txt")
 
 
+class Embedded(unittest.TestCase):
+    """No path: the demo assets compiled into the tool (cli/demo)."""
+
+    DEMO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli", "demo")
+
+    def test_find_and_cat_match_the_directory_they_came_from(self):
+        want = subprocess.run(["find", self.DEMO, "-mindepth", "1", "-printf", "%P\n"],
+                              capture_output=True, text=True, check=True).stdout
+        got, _, _ = vfs("find")
+        self.assertEqual(sorted(lines(got)), sorted(lines(want)))
+        got, _, _ = vfs("find", "embed:docs")
+        self.assertEqual(lines(got), ["formats.md", "quickstart.md"])
+        with open(os.path.join(self.DEMO, "docs", "quickstart.md")) as f:
+            want = f.read()
+        got, _, _ = vfs("cat", "embed:docs/quickstart.md")
+        self.assertEqual(got, want)
+
+    def test_tree_and_check(self):
+        got, _, _ = vfs("tree")
+        self.assertIn("└── index.html\n", got)
+        self.assertTrue(got.endswith("\n2 directories, 4 files\n"), got)
+        got, _, _ = vfs("check")
+        self.assertIn("ok: 4 files", got)
+        _, err, status = vfs("cat", "embed:nope", check=False)
+        self.assertEqual((status, err), (1, "vfs: stat embed:nope: file does not exist\n"))
+
+
 class Errors(Tree):
     def test_missing_paths_name_the_path(self):
         _, err, status = vfs("cat", self.zip + "/nope", check=False)

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "vfs/contents.h"
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
 #include "vfs/read_link.h"
@@ -38,7 +39,16 @@ struct MapFile {
 // absolute target, or ".." above the root, would leave the FS and fails with
 // errc::escapes_root; a loop fails with ELOOP after 40 links. read_link and
 // lstat see the link itself; read_dir lists it as a symlink.
-class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS, public ReadLinkFS {
+//
+// contents() (ContentsFS) views the stored bytes: valid until the name is
+// replaced or removed, or the MapFS destroyed. An open file's contents()
+// (ContentsFile) stays valid while the file object lives, whatever happens
+// to the name.
+class MapFS final : public StatFS,
+                    public ReadDirFS,
+                    public ReadFileFS,
+                    public ReadLinkFS,
+                    public ContentsFS {
  public:
   MapFS();
   // Throws FsError if an entry is invalid (see add).
@@ -66,6 +76,7 @@ class MapFS final : public StatFS, public ReadDirFS, public ReadFileFS, public R
   Result<std::string> read_file(std::string_view name) override;
   Result<std::string> read_link(std::string_view name) override;
   Result<FileInfo> lstat(std::string_view name) override;
+  Result<std::string_view> contents(std::string_view name) override;
 
   struct Node;  // defined in map_fs.cc
 

@@ -1,14 +1,18 @@
 // Everything of vfs's model and backends in one include.
 #pragma once
 
+#include "vfs/asset_info.h"
+#include "vfs/contents.h"
 #include "vfs/copy_fs.h"
 #include "vfs/dir_fs.h"
+#include "vfs/embed_fs.h"
 #include "vfs/error.h"
 #include "vfs/file_info.h"
 #include "vfs/file_mode.h"
 #include "vfs/fs.h"
 #include "vfs/glob.h"
 #include "vfs/map_fs.h"
+#include "vfs/media_type.h"
 #include "vfs/read_dir.h"
 #include "vfs/read_file.h"
 #include "vfs/read_link.h"
