@@ -1,6 +1,6 @@
 // What every archive backend does first: find a ReaderAt over the archive's
 // File (or hold a stream's bytes in memory, within a bound), and open an
-// archive given by a disk path through a DirFS of its directory.
+// archive given by a disk path.
 // Internal: not installed.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "vfs/dir_fs.h"
 #include "vfs/fs.h"
 #include "vfs/reader.h"
 
@@ -58,15 +59,25 @@ inline Result<ArchiveSource> archive_source(FilePtr file, std::string_view name,
   return s;
 }
 
-// A path on disk split into its directory ("." if none; "/" kept) and base.
-struct DiskPath {
-  std::string dir;
-  std::string base;
+// An archive given by its path on disk: opened through a DirFS of its
+// directory (whose syscalls go through the runtime's door, as every
+// backend's do), which also holds what lies next to it (a saved index).
+struct DiskFile {
+  std::shared_ptr<DirFS> dir;
+  std::string base;  // the file's name in `dir`
+  FilePtr file;
 };
-inline DiskPath split_disk_path(std::string_view path) {
+inline Result<DiskFile> open_on_disk(std::string_view path) {
   const std::size_t slash = path.rfind('/');
-  if (slash == std::string_view::npos) return {".", std::string(path)};
-  return {std::string(path.substr(0, slash + 1)), std::string(path.substr(slash + 1))};
+  DiskFile f;
+  f.base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  auto dir = DirFS::make(slash == std::string_view::npos ? "." : path.substr(0, slash + 1));
+  if (!dir) return std::move(dir).error();
+  f.dir = std::move(*dir);
+  auto file = f.dir->open(f.base);
+  if (!file) return Error("open", std::string(path), file.error().code());
+  f.file = std::move(*file);
+  return f;
 }
 
 }  // namespace vfs::internal

@@ -12,7 +12,7 @@
 #include "gzip/index_file.h"
 #include "gzip/indexed_reader.h"
 #include "path.h"
-#include "vfs/dir_fs.h"
+#include "vfs/runtime/mutex.h"
 
 namespace vfs {
 namespace {
@@ -186,7 +186,10 @@ class GzipFS::Impl {
   mutable std::mutex mu_;  // guards index_ and indexed_
   std::shared_ptr<const GzipIndex> index_;
   std::shared_ptr<IndexedGzipReader> indexed_;
-  std::mutex build_mu_;  // one index build at a time
+  // One index build at a time. A runtime Mutex: the build yields on a fiber
+  // (gzip::Options::yield_every), and a fiber that waited for a std::mutex
+  // would hold its thread, so with one P the builder could never resume.
+  runtime::Mutex build_mu_;
 };
 
 namespace {
@@ -375,7 +378,7 @@ class GzipMemberFile final : public File, public ReaderAt, public Seeker {
 
   std::shared_ptr<const GzipFS> owner_;
   Impl& impl_;
-  std::mutex mu_;  // read, seek, and random access without an index
+  runtime::Mutex mu_;  // read, seek, random access without an index (held across yields)
   std::int64_t pos_ = 0;
   std::unique_ptr<Stream> stream_;
   std::atomic<bool> closed_{false};
@@ -442,13 +445,10 @@ Result<std::shared_ptr<GzipFS>> GzipFS::make(FS& fs, std::string_view name,
 }
 
 Result<std::shared_ptr<GzipFS>> GzipFS::make(std::string_view path, const Options& options) {
-  const internal::DiskPath where = internal::split_disk_path(path);
-  auto disk = DirFS::make(where.dir);
+  auto disk = internal::open_on_disk(path);
   if (!disk) return std::move(disk).error();
-  auto file = (*disk)->open(where.base);
-  if (!file) return Error("open", std::string(path), file.error().code());
-  auto impl = make_impl(std::move(*file), std::string(path), options, disk->get(),
-                        where.base + std::string(kIndexSuffix));
+  auto impl = make_impl(std::move(disk->file), std::string(path), options, disk->dir.get(),
+                        disk->base + std::string(kIndexSuffix));
   if (!impl) return std::move(impl).error();
   return std::shared_ptr<GzipFS>(new GzipFS(std::move(*impl)));
 }

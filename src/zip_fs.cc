@@ -12,7 +12,6 @@
 #include "archive_source.h"
 #include "path.h"
 #include "resolve.h"
-#include "vfs/dir_fs.h"
 #include "vfs/runtime/scheduler.h"
 #include "zip/index.h"
 #include "zip/local_header.h"
@@ -517,12 +516,9 @@ Result<std::shared_ptr<ZipFS>> ZipFS::make(FS& fs, std::string_view name, const 
 }
 
 Result<std::shared_ptr<ZipFS>> ZipFS::make(std::string_view path, const Options& options) {
-  const internal::DiskPath where = internal::split_disk_path(path);
-  auto disk = DirFS::make(where.dir);
+  auto disk = internal::open_on_disk(path);
   if (!disk) return std::move(disk).error();
-  auto file = (*disk)->open(where.base);
-  if (!file) return Error("open", std::string(path), file.error().code());
-  return make(std::move(*file), std::string(path), options);
+  return make(std::move(disk->file), std::string(path), options);
 }
 
 Result<FilePtr> ZipFS::open(std::string_view name) {

@@ -12,11 +12,13 @@
 
 #include "gzip/gzip_error.h"
 #include "gzip_test_util.h"
+#include "runtime_test_util.h"
 #include "test_util.h"
 #include "vfs/dir_fs.h"
 #include "vfs/gzip_fs.h"
 #include "vfs/map_fs.h"
 #include "vfs/read_file.h"
+#include "vfs/runtime.h"
 #include "vfs/testing/gtest.h"
 #include "vfs/zip_fs.h"
 
@@ -248,6 +250,37 @@ TEST_F(GzipFSTest, ConcurrentReadAt) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(bad, 0);
+}
+
+// Fibers on one P reading one fresh view at random: one builds the index
+// (yielding as it inflates) while the others wait for it without holding
+// the thread, so all finish.
+TEST_F(GzipFSTest, FibersShareOneIndexBuildOnOneP) {
+  vfs::runtime::testing::HangGuard guard("gzip_fs fibers", std::chrono::seconds(120));
+  auto gz = open_gz(fixture("big") + ".gz");
+  const std::string want = fixture_out("big");
+  std::atomic<int> good{0};
+  vfs::runtime::run(
+      [&] {
+        vfs::runtime::WaitGroup wg;
+        for (int f = 0; f < 3; ++f) {
+          wg.add(1);
+          vfs::runtime::go([&, f] {
+            auto file = *gz->open("big");
+            auto* at = dynamic_cast<vfs::ReaderAt*>(file.get());
+            std::string buf(1000, '\0');
+            const std::int64_t off = 1'000'000 * (f + 1);
+            if (auto n = at->read_at(buf, off); n && buf == want.substr(off, 1000)) ++good;
+            std::string head(1000, '\0');  // and a stream from the start, one file each
+            if (auto n = file->read(head); n && head.substr(0, *n) == want.substr(0, *n)) ++good;
+            wg.done();
+          });
+        }
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_EQ(good, 6);
+  EXPECT_TRUE(gz->has_index());
 }
 
 // A saved index next to the archive is used; one made by indexed_gzip too,
