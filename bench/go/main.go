@@ -26,6 +26,8 @@ import (
 
 type config struct {
 	tree     string
+	zip      string // the tree as a deflated zip (zip rows)
+	zipReads int    // entries read per op in the zip read row
 	mapFiles int
 	fileSize int
 	procs    int     // GOMAXPROCS of the runtime rows
@@ -46,6 +48,8 @@ type contender struct {
 
 var contenders = []contender{
 	{name: "walk_dir", setup: walkDir},
+	{name: "zip_walk_stat", setup: zipWalkStat},
+	{name: "zip_read_random", setup: zipReadRandom},
 	{name: "mapfs_open_read_close", setup: mapFSOpenReadClose},
 	{name: "spawn_join", setup: spawnJoin},
 	{name: "ping_pong", setup: pingPong},
@@ -106,17 +110,9 @@ func mapFSOpenReadClose(cfg config) (func(int) error, map[string]float64, error)
 			if err != nil {
 				return err
 			}
-			for {
-				m, err := f.Read(buf)
-				bytes += m
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return err
-				}
-			}
-			if err := f.Close(); err != nil {
+			m, err := readToEOF(f, buf)
+			bytes += m
+			if err != nil {
 				return err
 			}
 		}
@@ -124,6 +120,23 @@ func mapFSOpenReadClose(cfg config) (func(int) error, map[string]float64, error)
 		return nil
 	}
 	return loop, counters, nil
+}
+
+// readToEOF reads f to io.EOF into buf (the caller's, as in vfs_bench.cc)
+// and closes it; it returns the bytes read.
+func readToEOF(f fs.File, buf []byte) (int, error) {
+	bytes := 0
+	for {
+		m, err := f.Read(buf)
+		bytes += m
+		if err == io.EOF {
+			return bytes, f.Close()
+		}
+		if err != nil {
+			f.Close()
+			return bytes, err
+		}
+	}
 }
 
 // measure is Google Benchmark 1.7's iteration scheme (BenchmarkRunner):
@@ -166,6 +179,8 @@ type result struct {
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.tree, "tree", "", "generated directory tree (walk rows)")
+	flag.StringVar(&cfg.zip, "zip", "", "the tree as a deflated zip (zip rows)")
+	flag.IntVar(&cfg.zipReads, "zip_reads", 10000, "entries read per op in the zip read row")
 	flag.IntVar(&cfg.mapFiles, "map_files", 10000, "files in the MapFS rows")
 	flag.IntVar(&cfg.fileSize, "file_size", 100, "bytes per MapFS file")
 	flag.IntVar(&cfg.procs, "procs", 2, "GOMAXPROCS of the runtime rows")
