@@ -23,8 +23,9 @@ using gzip::IndexedGzipReader;
 
 constexpr std::string_view kIndexSuffix = ".gzidx";
 
+// One path element other than "." (valid_path accepts ".", the root's name).
 bool valid_element(std::string_view s) {
-  return !s.empty() && s.find('/') == std::string_view::npos && valid_path(s);
+  return s != "." && !s.empty() && s.find('/') == std::string_view::npos && valid_path(s);
 }
 
 // ISO 8859-1 bytes as UTF-8: every byte is the code point of its value.

@@ -132,6 +132,7 @@ def fixtures():
         "named_utf8": lambda: zlib_member(t[:20_000], 6, name="résumé.txt".encode()),
         "named_slash": lambda: zlib_member(t[:20_000], 6, name=b"../evil.txt"),
         "named_dotdot": lambda: zlib_member(t[:20_000], 6, name=b".."),
+        "named_dot": lambda: zlib_member(t[:20_000], 6, name=b"."),
         "no_mtime": lambda: zlib_member(t[:20_000], 6, mtime=0),
         "gzip_named": lambda: gzip_with_name("hello.txt", t[:30_000]),
         "big": lambda: tool(["gzip", "-6", "-c", "-n"], text(8 << 20, seed=2)),

@@ -130,6 +130,10 @@ TEST_F(GzipFSTest, MemberNames) {
   // A FNAME that is no single element is not used.
   EXPECT_EQ(open_gz(fixture("named_slash") + ".gz")->member_name(), "named_slash");
   EXPECT_EQ(open_gz(fixture("named_dotdot") + ".gz")->member_name(), "named_dotdot");
+  // "." would be the root's own name.
+  auto dot = open_gz(fixture("named_dot") + ".gz");
+  EXPECT_EQ(dot->member_name(), "named_dot");
+  EXPECT_TRUE(vfs::testing::conforms(*dot, {"named_dot"}));
   // What gzip stores for `gzip -c hello.txt`.
   auto real = open_gz(fixture("gzip_named") + ".gz");
   EXPECT_EQ(real->member_name(), "hello.txt");
@@ -140,6 +144,7 @@ TEST_F(GzipFSTest, MemberNames) {
       {"x.tgz", "x.tar"},    {"x.taz", "x.tar"}, {"d.svgz", "d.svg"},
       {"log.1.gz", "log.1"}, {"a-gz", "a"},      {"b.z", "b"},
       {"plain", "plain"},    {".gz", ".gz"},     {"noext.bin", "noext.bin"},
+      {"..gz", "data"},  // "." is the root's name
   };
   for (const auto& [archive, member] : cases) {
     SCOPED_TRACE(archive);
