@@ -135,8 +135,8 @@ class GzipFS::Impl {
     // instead of inflating the file once more each.
     std::lock_guard build(build_mu_);
     if (auto ix = indexed()) return ix;
-    auto index = GzipIndex::build(archive(), archive_size(),
-                                  gzip::IndexOptions{options_.index_span}, gzip_options_);
+    gzip::IndexOptions index_options{options_.index_span, options_.max_index_bytes};
+    auto index = GzipIndex::build(archive(), archive_size(), index_options, gzip_options_);
     if (!index) return std::move(index).error();
     if (auto st = install(std::move(*index)); !st) return std::move(st).error();
     return indexed();
@@ -302,7 +302,9 @@ class GzipMemberFile final : public File, public ReaderAt, public Seeker {
 
   Status restart_stream() {
     auto s = std::make_unique<Stream>(impl_);
-    const gzip::IndexOptions record{impl_.options().index_span};
+    // Past max_index_bytes the stream goes on without its index.
+    const gzip::IndexOptions record{impl_.options().index_span, impl_.options().max_index_bytes,
+                                    gzip::IndexOptions::OnLimit::stop};
     s->recording = impl_.options().record_while_streaming && !impl_.indexed();
     auto r = GzipReader::open(s->source, impl_.gzip_options(), s->recording ? &record : nullptr);
     if (!r) return std::move(r).error();

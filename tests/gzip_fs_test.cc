@@ -371,6 +371,23 @@ TEST_F(GzipFSTest, LimitsAreNamed) {
   EXPECT_TRUE(fails_with(dynamic_cast<vfs::ReaderAt*>(file.get())->read_at(buf, 500),
                          gzip_errc::output_too_large));
 
+  // The index's memory: a build past it fails; a recording stream goes on
+  // without one.
+  GzipOptions index_cap;
+  index_cap.index_span = 64 << 10;
+  index_cap.max_index_bytes = 200 << 10;  // about 6 windows; big has 8 MiB / 64 KiB spans
+  auto capped = open_gz(fixture("big") + ".gz", index_cap);
+  EXPECT_EQ(*vfs::read_file(*capped, "big"), fixture_out("big"));
+  EXPECT_FALSE(capped->has_index());
+  auto cf = *capped->open("big");
+  auto built = dynamic_cast<vfs::ReaderAt*>(cf.get())->read_at(buf, 5000);
+  EXPECT_TRUE(fails_with(built, gzip_errc::index_too_large));
+  EXPECT_NE(built.error().message().find("max_index_bytes"), std::string::npos);
+  index_cap.max_index_bytes = 10 << 20;
+  auto roomy = open_gz(fixture("big") + ".gz", index_cap);
+  EXPECT_EQ(*vfs::read_file(*roomy, "big"), fixture_out("big"));
+  EXPECT_TRUE(roomy->has_index());
+
   GzipOptions ratio;
   ratio.max_ratio = 2;  // text compresses about 3:1
   auto tight = open_gz(fixture("big") + ".gz", ratio);

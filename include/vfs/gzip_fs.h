@@ -86,8 +86,10 @@ struct GzipOptions {
   bool load_saved_index = true;
   // Uncompressed bytes between checkpoints.
   std::uint64_t index_span = std::uint64_t{1} << 20;
-  // An index file larger than this is refused ("index file larger than
-  // max_bytes"); an index of 1 GiB serves about 32 TiB at the default span.
+  // Memory an index may take, loaded, built or recorded: 32 KiB a span, so
+  // 1 GiB serves 32 GiB of output at the default span. Past it a load or a
+  // build fails ("limit max_index_bytes exceeded") and recording stops (the
+  // stream goes on, no index is kept).
   std::uint64_t max_index_bytes = std::uint64_t{1} << 30;
 
   // An archive read from a File without read_at (a stream) is read into
