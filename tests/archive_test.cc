@@ -136,6 +136,27 @@ TEST_F(ArchiveTest, OpenArchivePicksTheBackend) {
   }
 }
 
+// Each backend gets its limits through open_archive; a .tar.gz, which
+// ArchiveFS would serve, is a GzipFS while ArchiveFS is not built in.
+TEST_F(ArchiveTest, OptionsReachTheBackends) {
+  auto disk = *vfs::DirFS::make(dir_->path());
+  vfs::ArchiveOptions options;
+  options.zip.max_entries = 0;
+  options.gzip.max_output = 3;
+  auto zip = vfs::open_archive(*disk, "a.zip", options);
+  ASSERT_FALSE(zip);
+  EXPECT_NE(zip.error().message().find("max_entries"), std::string::npos) << zip.error().message();
+  auto gz = vfs::open_archive(*disk, "a.gz", options);
+  ASSERT_TRUE(gz);
+  auto data = vfs::read_file(**gz, "f.txt");
+  ASSERT_FALSE(data);
+  EXPECT_NE(data.error().message().find("max_output"), std::string::npos);
+  auto tgz = vfs::open_archive(*disk, "a.tgz", options);
+  ASSERT_TRUE(tgz) << tgz.error().message();
+  EXPECT_TRUE(dynamic_cast<vfs::GzipFS*>(tgz->get()));
+  EXPECT_FALSE(vfs::read_file(**tgz, "a.tar"));  // 10 KiB of tar > max_output
+}
+
 // A zip after a prefix (a self-extracting stub): found by its end record.
 TEST_F(ArchiveTest, ZipAfterAPrefix) {
   ASSERT_TRUE(vfs_test::run("cd '" + dir_->path() +

@@ -22,9 +22,11 @@
 //             archive of zero blocks only (an empty tar) is not recognised.
 //   iso9660   "CD001" at 32769 (the first volume descriptor)
 //
-// open_archive serves zip with ZipFS and gzip with GzipFS (the file inside
-// a .tar.gz is then the .tar); the other formats go to ArchiveFS
-// (libarchive). Errors: a file no format fits fails with "no archive format
+// open_archive serves zip with ZipFS and gzip with GzipFS; the other
+// formats go to ArchiveFS (libarchive), and so does a gzip whose content
+// starts as a tar or cpio archive does (a .tar.gz: its entries, not one
+// .tar), when ArchiveFS is built in; until then a .tar.gz is a GzipFS
+// holding the .tar. Errors: a file no format fits fails with "no archive format
 // recognised" (compares equal to errc::invalid), a directory with EISDIR,
 // and a format whose backend is not in this build with "archive format X:
 // not built yet" (errc::not_supported).
@@ -35,6 +37,8 @@
 #include <string_view>
 
 #include "vfs/fs.h"
+#include "vfs/gzip_fs.h"
+#include "vfs/zip_fs.h"
 
 namespace vfs {
 
@@ -67,5 +71,12 @@ ArchiveFormat detect_archive_format(std::span<const char> head) noexcept;
 // through the File `fs` opens; for gzip, a saved index next to it is used
 // (see gzip_fs.h).
 Result<FSPtr> open_archive(FS& fs, std::string_view name);
+
+// The limits each backend gets (see zip_fs.h and gzip_fs.h).
+struct ArchiveOptions {
+  ZipOptions zip;
+  GzipOptions gzip;
+};
+Result<FSPtr> open_archive(FS& fs, std::string_view name, const ArchiveOptions& options);
 
 }  // namespace vfs

@@ -3,6 +3,7 @@
 
 #include "archive/archive_error.h"
 #include "archive/open_libarchive.h"
+#include "gzip/gzip_reader.h"
 #include "vfs/archive.h"
 #include "vfs/gzip_fs.h"
 #include "vfs/zip_fs.h"
@@ -125,7 +126,29 @@ ArchiveFormat detect_archive_format(std::span<const char> head) noexcept {
   return F::unknown;
 }
 
-Result<FSPtr> open_archive(FS& fs, std::string_view name) {
+// Whether the gzip `file` holds a tar or a cpio archive: its first
+// decompressed bytes (a tar header is 512) have their magic.
+bool gzip_holds_archive(ReaderAt& file, std::int64_t size, const GzipOptions& options) {
+  SectionReader source(file, 0, size);
+  gzip::Options g;
+  g.limits.max_output = options.max_output;
+  auto r = gzip::GzipReader::open(source, g);
+  if (!r) return false;
+  std::string head(512, '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    auto n = r->read(std::span<char>(head).subspan(got));
+    if (!n || *n == 0) break;
+    got += *n;
+  }
+  head.resize(got);
+  const ArchiveFormat inner = detect_archive_format(head);
+  return inner == ArchiveFormat::tar || inner == ArchiveFormat::cpio;
+}
+
+Result<FSPtr> open_archive(FS& fs, std::string_view name) { return open_archive(fs, name, {}); }
+
+Result<FSPtr> open_archive(FS& fs, std::string_view name, const ArchiveOptions& options) {
   auto file = fs.open(name);
   if (!file) return std::move(file).error();
   if (auto info = (*file)->stat(); info && info->is_dir()) {
@@ -143,13 +166,20 @@ Result<FSPtr> open_archive(FS& fs, std::string_view name) {
   switch (format) {
     case ArchiveFormat::zip: {
       // The File opened is reused unless the sniffing read() consumed it.
-      auto zip = at ? ZipFS::make(std::move(*file), std::string(name)) : ZipFS::make(fs, name);
+      auto zip = at ? ZipFS::make(std::move(*file), std::string(name), options.zip)
+                    : ZipFS::make(fs, name, options.zip);
       if (!zip) return std::move(zip).error();
       return FSPtr(std::move(*zip));
     }
     case ArchiveFormat::gzip: {
+      // A .tar.gz is ArchiveFS's, when it is built in.
+      if (auto info = (*file)->stat();
+          info && at && gzip_holds_archive(*at, info->size, options.gzip)) {
+        auto tree = archive::open_libarchive(fs, name, format);
+        if (tree || !tree.error().is(errc::not_supported)) return tree;
+      }
       // By fs and name, so that a saved index next to it is found.
-      auto gz = GzipFS::make(fs, name);
+      auto gz = GzipFS::make(fs, name, options.gzip);
       if (!gz) return std::move(gz).error();
       return FSPtr(std::move(*gz));
     }

@@ -9,8 +9,10 @@
 
 namespace vfs::archive {
 
-// The archive `name` of `fs`, whose bytes say it is `format` (tar, 7z,
-// iso9660, cpio, ar, or a compressed stream: xz, bzip2, zstd).
+// The archive `name` of `fs`, whose bytes say it is `format`: tar, 7z,
+// iso9660, cpio, ar, a compressed stream (xz, bzip2, zstd), or gzip, whose
+// content then starts as a tar or cpio archive (open_archive falls back to
+// GzipFS when this says errc::not_supported).
 Result<FSPtr> open_libarchive(FS& fs, std::string_view name, ArchiveFormat format);
 
 }  // namespace vfs::archive
