@@ -103,14 +103,10 @@ func mapFSOpenReadClose(cfg config) (func(int) error, map[string]float64, error)
 	loop := func(n int) error {
 		bytes := 0
 		for i := 0; i < n; i++ {
-			f, err := fsys.Open(names[next])
+			m, err := openRead(fsys, names[next], buf)
 			if next++; next == len(names) {
 				next = 0
 			}
-			if err != nil {
-				return err
-			}
-			m, err := readToEOF(f, buf)
 			bytes += m
 			if err != nil {
 				return err
@@ -122,9 +118,13 @@ func mapFSOpenReadClose(cfg config) (func(int) error, map[string]float64, error)
 	return loop, counters, nil
 }
 
-// readToEOF reads f to io.EOF into buf (the caller's, as in vfs_bench.cc)
-// and closes it; it returns the bytes read.
-func readToEOF(f fs.File, buf []byte) (int, error) {
+// openRead opens name, reads it to io.EOF into buf (the caller's, as in
+// vfs_bench.cc) and closes it; it returns the bytes read.
+func openRead(fsys fs.FS, name string, buf []byte) (int, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return 0, err
+	}
 	bytes := 0
 	for {
 		m, err := f.Read(buf)

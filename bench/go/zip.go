@@ -82,11 +82,7 @@ func zipReadRandom(cfg config) (func(int) error, map[string]float64, error) {
 		bytes := 0
 		for i := 0; i < n; i++ {
 			for _, name := range picks {
-				f, err := zr.Open(name)
-				if err != nil {
-					return err
-				}
-				m, err := readToEOF(f, buf)
+				m, err := openRead(zr, name, buf)
 				bytes += m
 				if err != nil {
 					return err

@@ -25,8 +25,9 @@
 // The saved index is `<archive>.gzidx` next to the archive, in the FS it was
 // opened from; both vfs's own format and indexed_gzip's GZIDX load (see
 // docs/archives.md). save_index writes one. A saved index that fails to load
-// or belongs to another file fails make(): a stale index could otherwise
-// serve the wrong bytes.
+// or belongs to another file (by its recorded compressed size: the only
+// thing an index knows of its file) fails make(): a stale index could
+// otherwise serve the wrong bytes.
 //
 // stat().size: the uncompressed size from the index when there is one;
 // before that, the last member's ISIZE, read from the file's last 4 bytes.
