@@ -165,14 +165,22 @@ class GzipFS::Impl {
 
  private:
   // The last 4 bytes: the last member's ISIZE (see gzip_fs.h for when that
-  // is the size), or 0 if they cannot be read.
+  // is the size), or 0 if they cannot be read. A claim the limits make
+  // impossible is cut to them: readers size buffers from stat (read_all
+  // allocates up to 64 MiB on its word), and 30 hostile bytes may say 4 GiB.
   std::int64_t read_trailer_size() const {
     unsigned char b[4];
     if (archive_size() < 4) return 0;
     auto n = archive().read_at(std::span<char>(reinterpret_cast<char*>(b), 4), archive_size() - 4);
     if (!n || *n != 4) return 0;
-    return std::int64_t{b[0]} | std::int64_t{b[1]} << 8 | std::int64_t{b[2]} << 16 |
-           std::int64_t{b[3]} << 24;
+    const std::int64_t isize = std::int64_t{b[0]} | std::int64_t{b[1]} << 8 |
+                               std::int64_t{b[2]} << 16 | std::int64_t{b[3]} << 24;
+    std::int64_t bound = options_.max_output;
+    if (options_.max_ratio != 0) {
+      bound = std::min(bound, std::max(archive_size() * std::int64_t{options_.max_ratio},
+                                       static_cast<std::int64_t>(gzip::kRatioGrace)));
+    }
+    return std::min(isize, bound);
   }
 
   internal::ArchiveSource source_;

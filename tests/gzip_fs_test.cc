@@ -97,6 +97,22 @@ TEST_F(GzipFSTest, SizeBeforeReadingIsTheTrailersUnlessIndexed) {
             static_cast<std::int64_t>(fixture_out("members").size()));
 }
 
+// A trailer that claims 4 GiB for a few bytes is cut to what max_ratio
+// allows (callers size buffers from stat); the bytes still read right.
+TEST_F(GzipFSTest, LyingTrailerIsBounded) {
+  std::string bytes = vfs_test::fixture_gz("small");
+  for (int i = 1; i <= 4; ++i) bytes[bytes.size() - i] = '\xff';
+  vfs::MapFS mem{{"lie.gz", {bytes}}};
+  auto gz = *GzipFS::make(mem, "lie.gz");
+  const std::int64_t bound = std::max<std::int64_t>(bytes.size() * 1100, 1 << 20);
+  EXPECT_EQ(gz->stat("lie")->size, bound);
+  GzipOptions out;
+  out.max_output = 5000;
+  EXPECT_EQ((*GzipFS::make(mem, "lie.gz", out))->stat("lie")->size, 5000);
+  auto data = vfs::read_file(*gz, "lie");  // ISIZE is checked: the stream says so
+  EXPECT_TRUE(fails_with(data, gzip_errc::size_mismatch));
+}
+
 TEST_F(GzipFSTest, Conforms) {
   for (const char* name : {"text_gzip1", "text_igzip0", "small", "empty", "binary"}) {
     SCOPED_TRACE(name);

@@ -34,6 +34,8 @@
 // That is exact for the usual file (one member, < 4 GiB uncompressed, no
 // padding after it) and wrong otherwise (ISIZE is modulo 2^32; a file of
 // several members, or one padded with zeros, ends with another number).
+// A trailer beyond what the limits allow (max_output, or max_ratio times
+// the file's size, at least 1 MiB) is a lie, and is cut to that bound.
 // Once a read() has reached the end, or an index exists, the size is exact;
 // Options::build_index = on_open makes it exact from the start.
 //
