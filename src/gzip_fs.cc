@@ -135,9 +135,15 @@ class GzipFS::Impl {
     // instead of inflating the file once more each.
     std::lock_guard build(build_mu_);
     if (auto ix = indexed()) return ix;
+    if (build_error_) return *build_error_;
     gzip::IndexOptions index_options{options_.index_span, options_.max_index_bytes};
     auto index = GzipIndex::build(archive(), archive_size(), index_options, gzip_options_);
-    if (!index) return std::move(index).error();
+    if (!index) {
+      // Bad data or a limit stays so: the next random access is refused at
+      // once instead of inflating the file again. An I/O error may pass.
+      if (index.error().code().category() == gzip::gzip_category()) build_error_ = index.error();
+      return std::move(index).error();
+    }
     if (auto st = install(std::move(*index)); !st) return std::move(st).error();
     return indexed();
   }
@@ -199,6 +205,7 @@ class GzipFS::Impl {
   // (gzip::Options::yield_every), and a fiber that waited for a std::mutex
   // would hold its thread, so with one P the builder could never resume.
   runtime::Mutex build_mu_;
+  std::optional<Error> build_error_;  // under build_mu_: why the build failed, for good
 };
 
 namespace {

@@ -45,6 +45,23 @@ std::string read_stream(vfs::File& file, std::size_t chunk = 100'000) {
   return data ? *data : "";
 }
 
+// A File that counts the read_at calls made on it.
+class CountingFile final : public vfs::File, public vfs::ReaderAt {
+ public:
+  explicit CountingFile(vfs::FilePtr inner) : inner_(std::move(inner)) {}
+  vfs::Result<vfs::FileInfo> stat() override { return inner_->stat(); }
+  vfs::Result<std::size_t> read(std::span<char> b) override { return inner_->read(b); }
+  vfs::Status close() override { return inner_->close(); }
+  vfs::Result<std::size_t> read_at(std::span<char> b, std::int64_t off) override {
+    ++reads;
+    return dynamic_cast<vfs::ReaderAt&>(*inner_).read_at(b, off);
+  }
+  std::atomic<int> reads{0};
+
+ private:
+  vfs::FilePtr inner_;
+};
+
 class GzipFSTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -399,6 +416,17 @@ TEST_F(GzipFSTest, LimitsAreNamed) {
   auto built = dynamic_cast<vfs::ReaderAt*>(cf.get())->read_at(buf, 5000);
   EXPECT_TRUE(fails_with(built, gzip_errc::index_too_large));
   EXPECT_NE(built.error().message().find("max_index_bytes"), std::string::npos);
+  // The refusal stands: a second random access reads nothing of the archive.
+  vfs::MapFS mem{{"big.gz", {vfs_test::fixture_gz("big")}}};
+  auto counted = std::make_unique<CountingFile>(*mem.open("big.gz"));
+  std::atomic<int>& reads = counted->reads;
+  auto refused = *GzipFS::make(std::move(counted), "big.gz", index_cap);
+  auto rf = *refused->open("big");
+  auto* rat = dynamic_cast<vfs::ReaderAt*>(rf.get());
+  EXPECT_TRUE(fails_with(rat->read_at(buf, 5000), gzip_errc::index_too_large));
+  const int after_first = reads.load();
+  EXPECT_TRUE(fails_with(rat->read_at(buf, 9000), gzip_errc::index_too_large));
+  EXPECT_EQ(reads.load(), after_first);
   index_cap.max_index_bytes = 10 << 20;
   auto roomy = open_gz(fixture("big") + ".gz", index_cap);
   EXPECT_EQ(*vfs::read_file(*roomy, "big"), fixture_out("big"));
