@@ -16,6 +16,8 @@ bool parse_flag(std::string_view arg, Config& cfg) {
     return std::from_chars(s.data(), s.data() + s.size(), out).ec == std::errc() && out > 0;
   };
   if (auto v = value("--tree="); !v.empty()) return cfg.tree = v, true;
+  if (auto v = value("--zip="); !v.empty()) return cfg.zip = v, true;
+  if (auto v = value("--zip_reads="); !v.empty()) return to_int(v, cfg.zip_reads);
   if (auto v = value("--map_files="); !v.empty()) return to_int(v, cfg.map_files);
   if (auto v = value("--file_size="); !v.empty()) return to_int(v, cfg.file_size);
   if (auto v = value("--procs="); !v.empty()) return to_int(v, cfg.procs);

@@ -9,6 +9,8 @@ namespace vfs_bench {
 
 struct Config {
   std::string tree;        // generated directory tree; its rows are skipped if empty
+  std::string zip;         // the tree as a deflated zip; its rows are skipped if empty
+  int zip_reads = 10'000;  // entries read per op in the zip read row
   int map_files = 10'000;  // files in the MapFS rows
   int file_size = 100;     // bytes per MapFS file
   int procs = 2;           // Ps (GOMAXPROCS, threads) of the runtime rows

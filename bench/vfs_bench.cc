@@ -10,8 +10,10 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -22,6 +24,7 @@
 #include "vfs/parallel_walk.h"
 #include "vfs/runtime.h"
 #include "vfs/vfs.h"
+#include "vfs/zip_fs.h"
 
 namespace {
 
@@ -92,6 +95,17 @@ void walk_dir_parallel(benchmark::State& state, const Config& cfg, bool cold) {
 }
 
 // The MapFS rows' names: file i is "dDD/fIIIII.txt" with DD = i % 100, as in go/main.go.
+// Reads `file` to its end into `buf` (the caller's: the rows measure the
+// FS, not an allocator), adds the bytes to `bytes`, and closes it.
+vfs::Status read_to_eof(vfs::File& file, std::span<char> buf, std::int64_t& bytes) {
+  for (;;) {
+    auto n = file.read(buf);
+    if (!n) return std::move(n).error();
+    if (*n == 0) return file.close();
+    bytes += static_cast<std::int64_t>(*n);
+  }
+}
+
 std::string map_name(int i) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "d%02d/f%05d.txt", i % 100, i);
@@ -116,16 +130,82 @@ void mapfs_open_read_close(benchmark::State& state, const Config& cfg) {
     auto file = fs.open(names[next]);
     if (++next == names.size()) next = 0;
     if (!file) return state.SkipWithError(file.error().message().c_str());
-    for (;;) {
-      auto n = (*file)->read(buf);
-      if (!n) return state.SkipWithError(n.error().message().c_str());
-      if (*n == 0) break;
-      bytes += static_cast<std::int64_t>(*n);
+    if (auto st = read_to_eof(**file, buf, bytes); !st) {
+      return state.SkipWithError(st.error().message().c_str());
     }
-    if (auto st = (*file)->close(); !st) return state.SkipWithError(st.error().message().c_str());
   }
   benchmark::DoNotOptimize(bytes);
   state.counters["bytes_per_op"] =
+      static_cast<double>(bytes) / static_cast<double>(state.iterations());
+}
+
+// Row "zip_walk_stat" (vs Go's zip.OpenReader + fs.WalkDir + fs.Stat of
+// every path, and `unzip -Z1`): one op opens the archive (its central
+// directory read and indexed), walks it and stats every path by name.
+void zip_walk_stat(benchmark::State& state, const Config& cfg) {
+  std::int64_t entries = 0;
+  for (auto _ : state) {
+    auto zip = vfs::ZipFS::make(cfg.zip);
+    if (!zip) return state.SkipWithError(zip.error().message().c_str());
+    entries = 0;
+    std::int64_t size = 0;
+    auto st = vfs::walk_dir(**zip, ".",
+                            [&](std::string_view path, const vfs::DirEntry*,
+                                const vfs::Error* err) -> vfs::Result<vfs::WalkAction> {
+                              if (err) return *err;
+                              auto info = vfs::stat(**zip, path);
+                              if (!info) return std::move(info).error();
+                              size += info->size;
+                              ++entries;
+                              return vfs::WalkAction::proceed;
+                            });
+    if (!st) return state.SkipWithError(st.error().message().c_str());
+    benchmark::DoNotOptimize(size);
+  }
+  state.counters["entries"] = static_cast<double>(entries);
+}
+
+// The files of a zip, sorted by name (as the Go peer sorts them), and the
+// `count` of them the zip read row reads, picked by the same LCG both sides
+// use (Knuth's MMIX constants, the high bits).
+std::vector<std::string> zip_picks(vfs::FS& zip, int count) {
+  std::vector<std::string> files;
+  (void)vfs::walk_dir(zip, ".",
+                      [&](std::string_view path, const vfs::DirEntry* e,
+                          const vfs::Error* err) -> vfs::Result<vfs::WalkAction> {
+                        if (err) return *err;
+                        if (!e->is_dir()) files.emplace_back(path);
+                        return vfs::WalkAction::proceed;
+                      });
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> picks;
+  std::uint64_t x = 1;
+  for (int i = 0; i < count && !files.empty(); ++i) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    picks.push_back(files[(x >> 33) % files.size()]);
+  }
+  return picks;
+}
+
+// Row "zip_read_random" (vs Go's zip.Reader Open + Read + Close): the
+// archive opened once; one op opens, reads to EOF into a caller-owned
+// buffer, and closes cfg.zip_reads entries picked at random.
+void zip_read_random(benchmark::State& state, const Config& cfg) {
+  auto zip = vfs::ZipFS::make(cfg.zip);
+  if (!zip) return state.SkipWithError(zip.error().message().c_str());
+  const std::vector<std::string> picks = zip_picks(**zip, cfg.zip_reads);
+  char buf[4096];
+  std::int64_t bytes = 0;
+  for (auto _ : state) {
+    for (const std::string& name : picks) {
+      auto file = (*zip)->open(name);
+      if (!file) return state.SkipWithError(file.error().message().c_str());
+      if (auto st = read_to_eof(**file, buf, bytes); !st) {
+        return state.SkipWithError(st.error().message().c_str());
+      }
+    }
+  }
+  state.counters["read_bytes"] =
       static_cast<double>(bytes) / static_cast<double>(state.iterations());
 }
 
@@ -136,6 +216,10 @@ void register_all(const Config& cfg) {
     benchmark::RegisterBenchmark("walk_dir_cold", walk_dir, cfg, true)->UseRealTime();
     benchmark::RegisterBenchmark("walk_dir_parallel_cold", walk_dir_parallel, cfg, true)
         ->UseRealTime();
+  }
+  if (!cfg.zip.empty()) {
+    benchmark::RegisterBenchmark("zip_walk_stat", zip_walk_stat, cfg)->UseRealTime();
+    benchmark::RegisterBenchmark("zip_read_random", zip_read_random, cfg)->UseRealTime();
   }
   benchmark::RegisterBenchmark("mapfs_open_read_close", mapfs_open_read_close, cfg)->UseRealTime();
   vfs_bench::register_runtime(cfg);

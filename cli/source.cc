@@ -8,9 +8,9 @@
 #include <memory>
 
 #include "embedded.h"
+#include "vfs/archive.h"
 #include "vfs/dir_fs.h"
 #include "vfs/stat.h"
-#include "vfs/zip_fs.h"
 
 namespace vfs::cli {
 namespace {
@@ -46,8 +46,6 @@ std::string display_join(std::string_view base, std::string_view name) {
   return s;
 }
 
-bool is_not_archive(const Error& err) { return err.is(errc::invalid) && err.op() == "open"; }
-
 // From src's root, goes as far down `rest` as src.fs has directories;
 // stops at a file (which may be the next archive).
 Status descend(Source& src, std::vector<std::string>& rest) {
@@ -75,7 +73,7 @@ Status descend(Source& src, std::vector<std::string>& rest) {
 
 // Goes into the archive `src.name`, then down `rest` (descend).
 Status enter(Source& src, std::vector<std::string>& rest) {
-  auto archive = open_archive_at(*src.fs, src.name);
+  auto archive = open_archive(*src.fs, src.name);  // told by its bytes
   if (!archive) return src.display(archive.error());
   src.outer.push_back(src.fs);
   src.fs_display = src.display(src.name);
@@ -101,20 +99,18 @@ std::string Source::display(std::string_view fs_name) const {
 
 Error Source::display(const Error& err) const { return err.with_path(display(err.path())); }
 
-Result<FSPtr> open_archive_at(FS& fs, std::string_view name) {
-  // Formats are told by their bytes, never by the name.
+Result<bool> is_archive(FS& fs, std::string_view name) {
   auto file = fs.open(name);
   if (!file) return file.error();
-  std::array<char, 4> magic{};
-  auto n = (*file)->read(magic);
-  if (!n) return n.error();
-  const std::string_view m(magic.data(), *n);
-  if (m == std::string_view("PK\3\4", 4) || m == std::string_view("PK\5\6", 4)) {
-    auto zip = ZipFS::make(std::move(*file), std::string(name));
-    if (!zip) return zip.error();
-    return FSPtr(std::move(*zip));
+  std::string head(kArchiveSniffBytes, '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    auto n = (*file)->read(std::span<char>(head).subspan(got));
+    if (!n) return n.error();
+    if (*n == 0) break;
+    got += *n;
   }
-  return Error("open", std::string(name), errc::invalid);
+  return detect_archive_format(std::span<const char>(head.data(), got)) != ArchiveFormat::unknown;
 }
 
 // The end of a resolution: a path that ends at an archive goes into it, if
@@ -125,9 +121,15 @@ Status finish(Source& src, std::vector<std::string>& rest, Enter enter_mode) {
   }
   if (enter_mode == Enter::last_archive && src.name != ".") {
     auto info = vfs::stat(*src.fs, src.name);
-    if (info && !info->is_dir()) {
+    if (info && info->mode.is_regular()) {
+      // Entered only if its bytes are an archive's: a text file is listed
+      // as itself.
+      auto archive = is_archive(*src.fs, src.name);
+      if (!archive) return src.display(archive.error());
       std::vector<std::string> none;
-      if (auto s = enter(src, none); !s && !is_not_archive(s.error())) return s.error();
+      if (*archive) {
+        if (auto s = enter(src, none); !s) return s.error();
+      }
     }
   }
   return {};

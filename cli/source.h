@@ -49,8 +49,7 @@ inline constexpr std::string_view kEmbedPrefix = "embed:";
 // An empty `arg` is the embedded demo assets.
 Result<Source> resolve(std::string_view arg, Enter enter);
 
-// Whether fs's file `name` is an archive the tool can enter, and the tree
-// if it is; errc::invalid with "not an archive" if its bytes are none.
-Result<FSPtr> open_archive_at(FS& fs, std::string_view name);
+// Whether the bytes of fs's file `name` begin as an archive's.
+Result<bool> is_archive(FS& fs, std::string_view name);
 
 }  // namespace vfs::cli

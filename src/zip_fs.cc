@@ -9,9 +9,9 @@
 #include <mutex>
 #include <optional>
 
+#include "archive_source.h"
 #include "path.h"
 #include "resolve.h"
-#include "vfs/dir_fs.h"
 #include "vfs/runtime/scheduler.h"
 #include "zip/index.h"
 #include "zip/local_header.h"
@@ -23,6 +23,7 @@ namespace {
 using zip::Index;
 using zip::zip_errc;
 using Id = Index::Id;
+using internal::BufferReaderAt;
 
 Error entry_error(std::string_view op, std::string_view name, zip_errc e) {
   return Error(std::string(op), std::string(name), zip::make_error_code(e));
@@ -31,23 +32,6 @@ Error entry_error(std::string_view op, std::string_view name, zip_errc e) {
 std::uint32_t crc32_of(std::uint32_t crc, const char* data, std::size_t n) {
   return libdeflate_crc32(crc, data, n);
 }
-
-// An archive held in memory, for a File that has no read_at.
-class BufferReaderAt final : public ReaderAt {
- public:
-  explicit BufferReaderAt(std::string data) : data_(std::move(data)) {}
-  Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) override {
-    if (offset < 0) return Error("read", "", errc::invalid);
-    if (static_cast<std::uint64_t>(offset) >= data_.size()) return std::size_t{0};
-    const std::size_t n = std::min(buf.size(), data_.size() - static_cast<std::size_t>(offset));
-    std::memcpy(buf.data(), data_.data() + offset, n);
-    return n;
-  }
-  std::int64_t size() const { return static_cast<std::int64_t>(data_.size()); }
-
- private:
-  std::string data_;
-};
 
 // libdeflate decompressors, reused: allocating one costs more than
 // inflating a small entry.
@@ -511,25 +495,16 @@ Result<std::shared_ptr<ZipFS>> ZipFS::make(FilePtr archive, std::string name) {
 
 Result<std::shared_ptr<ZipFS>> ZipFS::make(FilePtr archive, std::string name,
                                            const Options& options) {
-  std::unique_ptr<BufferReaderAt> buffer;
-  ReaderAt* reader = dynamic_cast<ReaderAt*>(archive.get());
-  std::int64_t size = 0;
-  if (auto info = archive->stat()) size = info->size;
-  if (!reader) {
-    // A stream (a decompressed member, say): held in memory, within bounds.
-    auto bytes = read_all(*archive, size, static_cast<std::int64_t>(options.max_buffered_archive));
-    if (!bytes) return Error("open", name, bytes.error().code());
-    buffer = std::make_unique<BufferReaderAt>(std::move(*bytes));
-    reader = buffer.get();
-    size = buffer->size();
-  }
+  // A stream (a decompressed member, say) is held in memory, within bounds.
+  auto src = internal::archive_source(std::move(archive), name, options.max_buffered_archive);
+  if (!src) return std::move(src).error();
   const zip::Limits limits{options.max_entries, options.max_directory_bytes,
                            zip::Limits{}.max_name_length};
-  auto cd = zip::read_central_directory(*reader, size, limits, name);
+  auto cd = zip::read_central_directory(*src->reader, src->size, limits, name);
   if (!cd) return std::move(cd).error();
   auto index = Index::build(std::move(*cd), limits, name);
   if (!index) return std::move(index).error();
-  auto impl = std::make_unique<Impl>(std::move(archive), *reader, std::move(buffer),
+  auto impl = std::make_unique<Impl>(std::move(src->file), *src->reader, std::move(src->buffer),
                                      std::move(name), options, std::move(*index));
   return std::shared_ptr<ZipFS>(new ZipFS(std::move(impl)));
 }
@@ -541,15 +516,9 @@ Result<std::shared_ptr<ZipFS>> ZipFS::make(FS& fs, std::string_view name, const 
 }
 
 Result<std::shared_ptr<ZipFS>> ZipFS::make(std::string_view path, const Options& options) {
-  const std::size_t slash = path.rfind('/');
-  const std::string dir =
-      slash == std::string_view::npos ? "." : std::string(path.substr(0, slash + 1));
-  const std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
-  auto disk = DirFS::make(dir);
+  auto disk = internal::open_on_disk(path);
   if (!disk) return std::move(disk).error();
-  auto file = (*disk)->open(base);
-  if (!file) return Error("open", std::string(path), file.error().code());
-  return make(std::move(*file), std::string(path), options);
+  return make(std::move(disk->file), std::string(path), options);
 }
 
 Result<FilePtr> ZipFS::open(std::string_view name) {

@@ -88,6 +88,18 @@ def many_members():
     return out
 
 
+def gzip_with_name(name, data):
+    """What `gzip -c NAME` makes: the file's name and mtime in the header."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        os.utime(path, (MTIME + 5, MTIME + 5))
+        return subprocess.run(["gzip", "-9", "-c", name], cwd=d, stdout=subprocess.PIPE,
+                              check=True).stdout
+
+
 def fixtures():
     t = text(1 << 20)
     binary = random.Random(5).randbytes(300_000)
@@ -116,6 +128,13 @@ def fixtures():
         "small": lambda: tool(["gzip", "-9", "-c", "-n"], t[:3000]),
         "small_members": lambda: zlib_member(t[:300], 6, zlib.Z_FIXED) + zlib_member(t[:200], 0)
                                  + zlib_member(t[:1000], 9, name=b"n", comment=b"c"),
+        # GzipFS names: FNAME in UTF-8, one that is no path element, none.
+        "named_utf8": lambda: zlib_member(t[:20_000], 6, name="résumé.txt".encode()),
+        "named_slash": lambda: zlib_member(t[:20_000], 6, name=b"../evil.txt"),
+        "named_dotdot": lambda: zlib_member(t[:20_000], 6, name=b".."),
+        "named_dot": lambda: zlib_member(t[:20_000], 6, name=b"."),
+        "no_mtime": lambda: zlib_member(t[:20_000], 6, mtime=0),
+        "gzip_named": lambda: gzip_with_name("hello.txt", t[:30_000]),
         "big": lambda: tool(["gzip", "-6", "-c", "-n"], text(8 << 20, seed=2)),
     }
 

@@ -26,6 +26,8 @@ import (
 
 type config struct {
 	tree     string
+	zip      string // the tree as a deflated zip (zip rows)
+	zipReads int    // entries read per op in the zip read row
 	mapFiles int
 	fileSize int
 	procs    int     // GOMAXPROCS of the runtime rows
@@ -46,6 +48,8 @@ type contender struct {
 
 var contenders = []contender{
 	{name: "walk_dir", setup: walkDir},
+	{name: "zip_walk_stat", setup: zipWalkStat},
+	{name: "zip_read_random", setup: zipReadRandom},
 	{name: "mapfs_open_read_close", setup: mapFSOpenReadClose},
 	{name: "spawn_join", setup: spawnJoin},
 	{name: "ping_pong", setup: pingPong},
@@ -99,24 +103,12 @@ func mapFSOpenReadClose(cfg config) (func(int) error, map[string]float64, error)
 	loop := func(n int) error {
 		bytes := 0
 		for i := 0; i < n; i++ {
-			f, err := fsys.Open(names[next])
+			m, err := openRead(fsys, names[next], buf)
 			if next++; next == len(names) {
 				next = 0
 			}
+			bytes += m
 			if err != nil {
-				return err
-			}
-			for {
-				m, err := f.Read(buf)
-				bytes += m
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return err
-				}
-			}
-			if err := f.Close(); err != nil {
 				return err
 			}
 		}
@@ -124,6 +116,27 @@ func mapFSOpenReadClose(cfg config) (func(int) error, map[string]float64, error)
 		return nil
 	}
 	return loop, counters, nil
+}
+
+// openRead opens name, reads it to io.EOF into buf (the caller's, as in
+// vfs_bench.cc) and closes it; it returns the bytes read.
+func openRead(fsys fs.FS, name string, buf []byte) (int, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	bytes := 0
+	for {
+		m, err := f.Read(buf)
+		bytes += m
+		if err == io.EOF {
+			return bytes, f.Close()
+		}
+		if err != nil {
+			f.Close()
+			return bytes, err
+		}
+	}
 }
 
 // measure is Google Benchmark 1.7's iteration scheme (BenchmarkRunner):
@@ -166,6 +179,8 @@ type result struct {
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.tree, "tree", "", "generated directory tree (walk rows)")
+	flag.StringVar(&cfg.zip, "zip", "", "the tree as a deflated zip (zip rows)")
+	flag.IntVar(&cfg.zipReads, "zip_reads", 10000, "entries read per op in the zip read row")
 	flag.IntVar(&cfg.mapFiles, "map_files", 10000, "files in the MapFS rows")
 	flag.IntVar(&cfg.fileSize, "file_size", 100, "bytes per MapFS file")
 	flag.IntVar(&cfg.procs, "procs", 2, "GOMAXPROCS of the runtime rows")

@@ -34,7 +34,7 @@ class GzipCategory final : public std::error_category {
       case gzip_errc::index_mismatch:
         return "gzip: index does not match the compressed stream";
       case gzip_errc::index_too_large:
-        return "gzip: index file larger than max_bytes";
+        return "gzip: limit max_index_bytes exceeded (index too large)";
     }
     return "gzip: unknown error";
   }

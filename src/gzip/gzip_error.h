@@ -30,7 +30,7 @@ enum class gzip_errc {
   ratio_too_large,   // Limits::max_ratio exceeded
   bad_index,         // an index file is malformed, truncated or fails its CRC
   index_mismatch,    // an index describes another stream (sizes differ, data ends early)
-  index_too_large,   // an index file beyond the max_bytes given to load_index
+  index_too_large,   // an index (file, or built) beyond its max_bytes (GzipFS: max_index_bytes)
 };
 
 const std::error_category& gzip_category() noexcept;

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "gzip/header.h"
 #include "gzip/index.h"
@@ -50,7 +51,9 @@ class GzipReader final : public Reader {
 
   // Once read() has returned 0, the index recorded since open(); the
   // compressed size it records is the bytes the source gave. Fails
-  // (errc::invalid) before the end or without `record`. Once.
+  // (errc::invalid) before the end or without `record`, and with
+  // gzip_errc::index_too_large if recording stopped at record->max_bytes
+  // (OnLimit::stop; with OnLimit::fail, read() failed so). Once.
   Result<GzipIndex> take_index();
 
  private:
@@ -58,6 +61,8 @@ class GzipReader final : public Reader {
 
   std::unique_ptr<Inflater> inflater_;
   std::unique_ptr<IndexBuilder> builder_;  // while recording
+  IndexOptions record_;
+  std::string name_;
 };
 
 }  // namespace vfs::gzip

@@ -9,12 +9,19 @@ namespace vfs::gzip {
 
 void IndexBuilder::add(std::uint64_t bit_offset, std::uint64_t out_offset, bool member_start,
                        std::span<const char> window) {
+  if (abandoned_) return;
   index_.points_.push_back({.bit_offset = bit_offset,
                             .out_offset = out_offset,
                             .window_offset = index_.windows_.size(),
                             .window_size = static_cast<std::uint32_t>(window.size()),
                             .member_start = member_start});
   index_.windows_.append(window.data(), window.size());
+}
+
+void IndexBuilder::abandon() {
+  abandoned_ = true;
+  std::vector<GzipIndex::Point>().swap(index_.points_);
+  std::string().swap(index_.windows_);
 }
 
 GzipIndex IndexBuilder::finish(std::uint64_t compressed_size, std::uint64_t uncompressed_size) && {

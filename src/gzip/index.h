@@ -32,6 +32,12 @@ struct IndexOptions {
   // Uncompressed bytes between points, about: a point is made at the first
   // block end after each span (so at most one block more).
   std::uint64_t span = std::uint64_t{1} << 20;
+  // Memory the index may take (its points and their 32 KiB windows: 3% of
+  // the output at the default span, so a bomb's index would be large).
+  std::uint64_t max_bytes = UINT64_MAX;
+  // Past max_bytes: fail the read (build), or stop recording and go on
+  // reading (a reader that records on the side); take_index then fails.
+  enum class OnLimit { fail, stop } on_limit = OnLimit::fail;
 };
 
 class GzipIndex {
@@ -83,11 +89,19 @@ class IndexBuilder {
   const GzipIndex::Point& last() const { return index_.points_.back(); }
   // The window bytes so far: a loader bounds them before it copies more.
   std::uint64_t window_bytes() const { return index_.windows_.size(); }
+  // The memory the index holds so far.
+  std::uint64_t bytes() const {
+    return index_.points_.size() * sizeof(GzipIndex::Point) + index_.windows_.size();
+  }
+  // Drops what was collected; add() keeps nothing from now on.
+  void abandon();
+  bool abandoned() const { return abandoned_; }
 
   GzipIndex finish(std::uint64_t compressed_size, std::uint64_t uncompressed_size) &&;
 
  private:
   GzipIndex index_;
+  bool abandoned_ = false;
 };
 
 }  // namespace vfs::gzip
