@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 
+#include "archive_support.h"
 #include "path.h"
 #include "resolve.h"
 #include "vfs/dir_fs.h"
@@ -19,6 +20,9 @@
 
 namespace vfs {
 namespace {
+
+using internal::BufferReaderAt;
+using internal::Position;
 
 using zip::Index;
 using zip::zip_errc;
@@ -31,23 +35,6 @@ Error entry_error(std::string_view op, std::string_view name, zip_errc e) {
 std::uint32_t crc32_of(std::uint32_t crc, const char* data, std::size_t n) {
   return libdeflate_crc32(crc, data, n);
 }
-
-// An archive held in memory, for a File that has no read_at.
-class BufferReaderAt final : public ReaderAt {
- public:
-  explicit BufferReaderAt(std::string data) : data_(std::move(data)) {}
-  Result<std::size_t> read_at(std::span<char> buf, std::int64_t offset) override {
-    if (offset < 0) return Error("read", "", errc::invalid);
-    if (static_cast<std::uint64_t>(offset) >= data_.size()) return std::size_t{0};
-    const std::size_t n = std::min(buf.size(), data_.size() - static_cast<std::size_t>(offset));
-    std::memcpy(buf.data(), data_.data() + offset, n);
-    return n;
-  }
-  std::int64_t size() const { return static_cast<std::int64_t>(data_.size()); }
-
- private:
-  std::string data_;
-};
 
 // libdeflate decompressors, reused: allocating one costs more than
 // inflating a small entry.
@@ -299,21 +286,6 @@ class ZipDirFile final : public ZipFileBase, public ReadDirFile {
   std::size_t next_ = 0;
 };
 
-// A position over `size` bytes reachable by read_at, with Seeker's rules.
-class Position {
- public:
-  Result<std::int64_t> seek(std::int64_t offset, Whence whence, std::int64_t size,
-                            std::string_view name) {
-    const std::int64_t from = whence == Whence::begin ? 0 : whence == Whence::current ? pos : size;
-    std::int64_t to;
-    if (__builtin_add_overflow(from, offset, &to) || to < 0) {
-      return Error("seek", std::string(name), errc::invalid);
-    }
-    return pos = to;
-  }
-  std::int64_t pos = 0;
-};
-
 // A deflated entry small enough to hold: inflated whole at its first read
 // (CRC and size checked then), served from memory after.
 class ZipBufferFile final : public ZipFileBase, public ReaderAt, public Seeker {
@@ -511,18 +483,11 @@ Result<std::shared_ptr<ZipFS>> ZipFS::make(FilePtr archive, std::string name) {
 
 Result<std::shared_ptr<ZipFS>> ZipFS::make(FilePtr archive, std::string name,
                                            const Options& options) {
-  std::unique_ptr<BufferReaderAt> buffer;
-  ReaderAt* reader = dynamic_cast<ReaderAt*>(archive.get());
-  std::int64_t size = 0;
-  if (auto info = archive->stat()) size = info->size;
-  if (!reader) {
-    // A stream (a decompressed member, say): held in memory, within bounds.
-    auto bytes = read_all(*archive, size, static_cast<std::int64_t>(options.max_buffered_archive));
-    if (!bytes) return Error("open", name, bytes.error().code());
-    buffer = std::make_unique<BufferReaderAt>(std::move(*bytes));
-    reader = buffer.get();
-    size = buffer->size();
-  }
+  auto bytes = internal::archive_bytes(*archive, name, options.max_buffered_archive);
+  if (!bytes) return std::move(bytes).error();
+  std::unique_ptr<BufferReaderAt> buffer = std::move(bytes->buffer);
+  ReaderAt* reader = bytes->reader;
+  const std::int64_t size = bytes->size;
   const zip::Limits limits{options.max_entries, options.max_directory_bytes,
                            zip::Limits{}.max_name_length};
   auto cd = zip::read_central_directory(*reader, size, limits, name);
@@ -541,14 +506,8 @@ Result<std::shared_ptr<ZipFS>> ZipFS::make(FS& fs, std::string_view name, const 
 }
 
 Result<std::shared_ptr<ZipFS>> ZipFS::make(std::string_view path, const Options& options) {
-  const std::size_t slash = path.rfind('/');
-  const std::string dir =
-      slash == std::string_view::npos ? "." : std::string(path.substr(0, slash + 1));
-  const std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
-  auto disk = DirFS::make(dir);
-  if (!disk) return std::move(disk).error();
-  auto file = (*disk)->open(base);
-  if (!file) return Error("open", std::string(path), file.error().code());
+  auto file = internal::open_on_disk(path);
+  if (!file) return std::move(file).error();
   return make(std::move(*file), std::string(path), options);
 }
 
