@@ -14,8 +14,7 @@
 #include "archive_support.h"
 #include "gzip/gzip_reader.h"
 #include "gzip/indexed_reader.h"
-#include "path.h"
-#include "resolve.h"
+#include "index_tree.h"
 #include "zip/index.h"
 #include "zip/names.h"
 #include "zip/zip_error.h"
@@ -107,11 +106,14 @@ class ArchiveFS::Impl {
   ReaderAt& stream() const { return *stream_; }
   std::int64_t stream_size() const { return stream_size_; }
   std::string_view cached(const Record& r) const { return cache_[r.offset]; }
-  std::string_view link_target(Id id) const {
+  std::string_view target_of(Id id) const {
     return std::string_view(targets_).substr(record(id)->offset, size(id));
   }
+  Result<std::string> link_target(Id id) const { return std::string(target_of(id)); }
 
-  Result<Id> lookup(std::string_view op, std::string_view name, bool follow) const;
+  Result<Id> lookup(std::string_view op, std::string_view name, bool follow) const {
+    return internal::index_lookup(*this, has_symlinks_, op, name, follow);
+  }
   // Why `id`'s entry cannot be read, if it cannot.
   Status check_readable(std::string_view op, Id id) const;
   // A libarchive reader positioned at `id`'s data (Data::stream).
@@ -119,7 +121,6 @@ class ArchiveFS::Impl {
   Result<std::string> read_whole(std::string_view op, Id id) const;
 
  private:
-  class Tree;
   struct Scan;
 
   FilePtr file_;
@@ -352,6 +353,7 @@ Status ArchiveFS::Impl::build() {
         Record& tr = records_[it->second];
         if (le.uncompressed_size > 0 && te.uncompressed_size == 0 && tr.data == Data::none) {
           tr.data = records_[i].data, tr.offset = records_[i].offset;
+          tr.ordinal = records_[i].ordinal;
           te.uncompressed_size = le.uncompressed_size;
         } else if (le.uncompressed_size == 0) {
           records_[i].data = tr.data, records_[i].offset = tr.offset;
@@ -380,44 +382,8 @@ Status ArchiveFS::Impl::build() {
   stats_.duplicates = s.duplicates;
   stats_.file_dir_conflicts = s.file_dir_conflicts;
   stats_.synthesized_dirs = s.synthesized_dirs;
-  for (Id id = 0; id < index_.size(); ++id) {
-    if (index_.info(id).mode.is_symlink()) {
-      has_symlinks_ = true;
-      break;
-    }
-  }
+  has_symlinks_ = internal::has_symlinks(index_);
   return {};
-}
-
-// The index as internal::resolve walks it.
-class ArchiveFS::Impl::Tree {
- public:
-  using Node = Id;
-  explicit Tree(const Impl& impl) : impl_(impl) {}
-  Node root() const { return Index::kRoot; }
-  bool is_root(Node n) const { return n == Index::kRoot; }
-  Node parent(Node n) const { return impl_.index().find(path::dir(impl_.index().name(n))); }
-  std::optional<Node> child(Node dir, std::string_view elem) const {
-    const Id id = impl_.index().find(path::join(impl_.index().name(dir), elem));
-    if (id == Index::kNone) return std::nullopt;
-    return id;
-  }
-  bool is_dir(Node n) const { return impl_.index().is_dir(n); }
-  bool is_symlink(Node n) const { return impl_.index().info(n).mode.is_symlink(); }
-  Result<std::string> link_target(Node n) const { return std::string(impl_.link_target(n)); }
-
- private:
-  const Impl& impl_;
-};
-
-Result<Id> ArchiveFS::Impl::lookup(std::string_view op, std::string_view name, bool follow) const {
-  if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
-  const Id id = index_.find(name);
-  if (id != Index::kNone && !(follow && index_.info(id).mode.is_symlink())) return id;
-  if (id == Index::kNone && !has_symlinks_) {
-    return Error(std::string(op), std::string(name), errc::not_exist);
-  }
-  return internal::resolve(Tree(*this), op, name, follow);
 }
 
 Status ArchiveFS::Impl::check_readable(std::string_view op, Id id) const {
@@ -454,7 +420,7 @@ Result<std::string> ArchiveFS::Impl::read_whole(std::string_view op, Id id) cons
     case Data::none:
       return std::string();
     case Data::symlink:
-      return std::string(link_target(id));
+      return std::string(target_of(id));
     case Data::cached:
       return std::string(cached(*r));
     case Data::window: {
@@ -487,65 +453,8 @@ namespace {
 
 using Impl = ArchiveFS::Impl;
 
-// What every open entry shares: its node, its FS (kept alive), close.
-class EntryFile : public virtual File {
- public:
-  EntryFile(std::shared_ptr<const ArchiveFS> owner, const Impl& impl, Id id)
-      : owner_(std::move(owner)), impl_(impl), id_(id) {}
-
-  Result<FileInfo> stat() override {
-    if (closed()) return closed_error("stat");
-    return impl_.index().info(id_);
-  }
-  Status close() override {
-    if (closed_.exchange(true, std::memory_order_relaxed)) return closed_error("close");
-    return {};
-  }
-
- protected:
-  bool closed() const { return closed_.load(std::memory_order_relaxed); }
-  Error closed_error(std::string_view op) const {
-    return Error(std::string(op), std::string(name()), errc::closed);
-  }
-  std::string_view name() const { return impl_.index().name(id_); }
-
-  std::shared_ptr<const ArchiveFS> owner_;
-  const Impl& impl_;
-  const Id id_;
-
- private:
-  std::atomic<bool> closed_{false};
-};
-
-// A directory: its entries, from the index, handed out by read_dir(n).
-class DirFile final : public EntryFile, public ReadDirFile {
- public:
-  using EntryFile::EntryFile;
-  Result<FileInfo> stat() override { return EntryFile::stat(); }
-  Status close() override { return EntryFile::close(); }
-
-  Result<std::size_t> read(std::span<char>) override {
-    if (closed()) return closed_error("read");
-    return Error::from_errno("read", std::string(name()), EISDIR);
-  }
-
-  Result<std::vector<DirEntry>> read_dir(int n) override {
-    if (closed()) return closed_error("readdir");
-    const Index::IdRange children = impl_.index().children(id_);
-    const std::size_t left = children.size() - next_;
-    const std::size_t count = n <= 0 ? left : std::min(left, static_cast<std::size_t>(n));
-    std::vector<DirEntry> out;
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      out.emplace_back(impl_.index().info(*children.begin() + static_cast<Id>(next_ + i)));
-    }
-    next_ += count;
-    return out;
-  }
-
- private:
-  std::size_t next_ = 0;
-};
+using EntryFile = internal::IndexFile<ArchiveFS, Impl>;
+using DirFile = internal::IndexDirFile<ArchiveFS, Impl>;
 
 // An entry whose bytes are reachable by read_at: a window of the stream
 // (the archive, or its uncompressed gzip stream), or bytes in memory.
@@ -716,13 +625,7 @@ Result<FileInfo> ArchiveFS::lstat(std::string_view name) {
 Result<std::vector<DirEntry>> ArchiveFS::read_dir(std::string_view name) {
   auto id = impl_->lookup("readdir", name, /*follow=*/true);
   if (!id) return std::move(id).error();
-  const Index& index = impl_->index();
-  if (!index.is_dir(*id)) return Error::from_errno("readdir", std::string(name), ENOTDIR);
-  std::vector<DirEntry> out;
-  const Index::IdRange children = index.children(*id);
-  out.reserve(children.size());
-  for (const Id child : children) out.emplace_back(index.info(child));
-  return out;
+  return internal::index_read_dir(impl_->index(), *id, name);
 }
 
 Result<std::string> ArchiveFS::read_file(std::string_view name) {
@@ -738,7 +641,7 @@ Result<std::string> ArchiveFS::read_link(std::string_view name) {
   if (!impl_->index().info(*id).mode.is_symlink()) {
     return Error("readlink", std::string(name), errc::invalid);
   }
-  return std::string(impl_->link_target(*id));
+  return std::string(impl_->target_of(*id));
 }
 
 Result<ArchiveFS::Owner> ArchiveFS::owner(std::string_view name) const {

@@ -9,7 +9,7 @@ Usage: archive_fs_fixtures.py OUTDIR
   OUTDIR/tree.pax.tar       bsdtar, pax format
   OUTDIR/tree.7z            7z (symlinks stored as links)
   OUTDIR/tree.iso           xorriso, Rock Ridge
-  OUTDIR/tree.cpio          cpio newc; tree.cpio.gz the same, gzipped
+  OUTDIR/tree.cpio          cpio newc; .cpio.gz and .cpio.xz the same, compressed
   OUTDIR/flat.a             ar of three files
   OUTDIR/hostile.tar        python tarfile: ../ and absolute names,
                             duplicates, a file/directory collision
@@ -110,6 +110,7 @@ def main():
     run(["xorriso", "-as", "mkisofs", "-R", "-quiet", "-o", os.path.join(out, "tree.iso"), tree])
     run("find " + " ".join(top) + " | sort | cpio -o -H newc > ../tree.cpio", cwd=tree)
     run("gzip -nc tree.cpio > tree.cpio.gz", cwd=out)
+    run("xz -0 -T1 -c tree.cpio > tree.cpio.xz", cwd=out)
     run(["ar", "rc", os.path.join(out, "flat.a"), "README.md", "src/main.c",
          "src/deep/er/file.bin"], cwd=tree)
     hostile_tar(os.path.join(out, "hostile.tar"))

@@ -229,6 +229,25 @@ TEST(ArchiveFS, EntriesAreServedByOffsetWhereTheFormatAllows) {
   EXPECT_EQ(seven->format(), "7-Zip");
 }
 
+// cpio's newc puts a hard link group's data on its last member: the
+// earlier one reads it from there, re-streamed as well as cached.
+TEST(ArchiveFS, CpioHardLinksCarryTheirDataLast) {
+  vfs::ArchiveOptions no_cache;
+  no_cache.max_cached_bytes = 0;
+  for (const auto& options : {vfs::ArchiveOptions{}, no_cache}) {
+    auto fs = open_archive("tree.cpio.xz", options);
+    ASSERT_TRUE(fs);
+    for (const char* name : {"src/hard.c", "src/main.c"}) {
+      auto got = vfs::read_file(*fs, name);
+      ASSERT_TRUE(got) << name << ": " << got.error().message();
+      EXPECT_EQ(*got, "int main(void) { return 0; }\n") << name;
+      auto file = fs->open(name);
+      ASSERT_TRUE(file);
+      EXPECT_EQ(*vfs::read_all(**file), "int main(void) { return 0; }\n") << name;
+    }
+  }
+}
+
 TEST(ArchiveFS, RandomAccess) {
   const std::string want = read_disk(Fixtures::get().path("tree/big/blob.bin"));
   for (const char* archive : {"tree.tar", "tree.tar.gz", "tree.cpio", "tree.tar.zst"}) {
