@@ -611,37 +611,23 @@ Result<FilePtr> ArchiveFS::open(std::string_view name) {
 }
 
 Result<FileInfo> ArchiveFS::stat(std::string_view name) {
-  auto id = impl_->lookup("stat", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  return impl_->index().info(*id);
+  return internal::index_stat(*impl_, "stat", name, /*follow=*/true);
 }
 
 Result<FileInfo> ArchiveFS::lstat(std::string_view name) {
-  auto id = impl_->lookup("lstat", name, /*follow=*/false);
-  if (!id) return std::move(id).error();
-  return impl_->index().info(*id);
+  return internal::index_stat(*impl_, "lstat", name, /*follow=*/false);
 }
 
 Result<std::vector<DirEntry>> ArchiveFS::read_dir(std::string_view name) {
-  auto id = impl_->lookup("readdir", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  return internal::index_read_dir(impl_->index(), *id, name);
+  return internal::index_read_dir(*impl_, name);
 }
 
 Result<std::string> ArchiveFS::read_file(std::string_view name) {
-  auto id = impl_->lookup("read", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  if (impl_->index().is_dir(*id)) return Error::from_errno("read", std::string(name), EISDIR);
-  return impl_->read_whole("read", *id);
+  return internal::index_read_file(*impl_, name);
 }
 
 Result<std::string> ArchiveFS::read_link(std::string_view name) {
-  auto id = impl_->lookup("readlink", name, /*follow=*/false);
-  if (!id) return std::move(id).error();
-  if (!impl_->index().info(*id).mode.is_symlink()) {
-    return Error("readlink", std::string(name), errc::invalid);
-  }
-  return std::string(impl_->target_of(*id));
+  return internal::index_read_link(*impl_, name);
 }
 
 Result<ArchiveFS::Owner> ArchiveFS::owner(std::string_view name) const {

@@ -1,6 +1,6 @@
 // What the backends built on a zip::Index (ZipFS, ArchiveFS) share: name
-// lookup with symlinks, the open-file base and the directory file, and
-// read_dir. A backend's Impl provides:
+// lookup with symlinks, stat, read_dir, read_file and read_link, the
+// open-file base and the directory file. A backend's Impl provides:
 //
 //   const zip::Index& index() const;
 //   Result<std::string> link_target(zip::Index::Id) const;  // a symlink's target
@@ -71,15 +71,45 @@ Result<zip::Index::Id> index_lookup(const Impl& impl, bool symlinks, std::string
   return resolve(IndexTree<Impl>(impl), op, name, follow);
 }
 
-// A directory's entries, from the index.
-inline Result<std::vector<DirEntry>> index_read_dir(const zip::Index& index, zip::Index::Id id,
-                                                    std::string_view name) {
-  if (!index.is_dir(id)) return Error::from_errno("readdir", std::string(name), ENOTDIR);
+// The FS calls every index-backed backend answers the same way. Impl also
+// provides lookup(op, name, follow) (index_lookup) and read_whole(op, id).
+template <class Impl>
+Result<FileInfo> index_stat(const Impl& impl, std::string_view op, std::string_view name,
+                            bool follow) {
+  auto id = impl.lookup(op, name, follow);
+  if (!id) return std::move(id).error();
+  return impl.index().info(*id);
+}
+
+template <class Impl>
+Result<std::vector<DirEntry>> index_read_dir(const Impl& impl, std::string_view name) {
+  auto id = impl.lookup("readdir", name, /*follow=*/true);
+  if (!id) return std::move(id).error();
+  const zip::Index& index = impl.index();
+  if (!index.is_dir(*id)) return Error::from_errno("readdir", std::string(name), ENOTDIR);
   std::vector<DirEntry> out;
-  const zip::Index::IdRange children = index.children(id);
+  const zip::Index::IdRange children = index.children(*id);
   out.reserve(children.size());
   for (const zip::Index::Id child : children) out.emplace_back(index.info(child));
   return out;
+}
+
+template <class Impl>
+Result<std::string> index_read_file(const Impl& impl, std::string_view name) {
+  auto id = impl.lookup("read", name, /*follow=*/true);
+  if (!id) return std::move(id).error();
+  if (impl.index().is_dir(*id)) return Error::from_errno("read", std::string(name), EISDIR);
+  return impl.read_whole("read", *id);
+}
+
+template <class Impl>
+Result<std::string> index_read_link(const Impl& impl, std::string_view name) {
+  auto id = impl.lookup("readlink", name, /*follow=*/false);
+  if (!id) return std::move(id).error();
+  if (!impl.index().info(*id).mode.is_symlink()) {
+    return Error("readlink", std::string(name), errc::invalid);
+  }
+  return impl.link_target(*id);
 }
 
 // What every open entry shares: its node, its FS (kept alive), close.

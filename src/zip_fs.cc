@@ -435,37 +435,23 @@ Result<FilePtr> ZipFS::open(std::string_view name) {
 }
 
 Result<FileInfo> ZipFS::stat(std::string_view name) {
-  auto id = impl_->lookup("stat", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  return impl_->index().info(*id);
+  return internal::index_stat(*impl_, "stat", name, /*follow=*/true);
 }
 
 Result<FileInfo> ZipFS::lstat(std::string_view name) {
-  auto id = impl_->lookup("lstat", name, /*follow=*/false);
-  if (!id) return std::move(id).error();
-  return impl_->index().info(*id);
+  return internal::index_stat(*impl_, "lstat", name, /*follow=*/false);
 }
 
 Result<std::vector<DirEntry>> ZipFS::read_dir(std::string_view name) {
-  auto id = impl_->lookup("readdir", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  return internal::index_read_dir(impl_->index(), *id, name);
+  return internal::index_read_dir(*impl_, name);
 }
 
 Result<std::string> ZipFS::read_file(std::string_view name) {
-  auto id = impl_->lookup("read", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  if (impl_->index().is_dir(*id)) return Error::from_errno("read", std::string(name), EISDIR);
-  return impl_->read_whole("read", *id);
+  return internal::index_read_file(*impl_, name);
 }
 
 Result<std::string> ZipFS::read_link(std::string_view name) {
-  auto id = impl_->lookup("readlink", name, /*follow=*/false);
-  if (!id) return std::move(id).error();
-  if (!impl_->index().info(*id).mode.is_symlink()) {
-    return Error("readlink", std::string(name), errc::invalid);
-  }
-  return impl_->read_whole("readlink", *id);
+  return internal::index_read_link(*impl_, name);
 }
 
 ZipFS::Stats ZipFS::stats() const {
