@@ -5,6 +5,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -47,7 +49,10 @@ inline Result<ArchiveSource> archive_source(FilePtr file, std::string_view name,
                                             std::uint64_t max_buffered) {
   ArchiveSource s;
   s.reader = dynamic_cast<ReaderAt*>(file.get());
-  if (auto info = file->stat()) s.size = info->size;
+  if (auto info = file->stat()) {
+    if (info->is_dir()) return Error::from_errno("open", std::string(name), EISDIR);
+    s.size = info->size;
+  }
   if (!s.reader) {
     auto bytes = read_all(*file, s.size, static_cast<std::int64_t>(max_buffered));
     if (!bytes) return Error("open", std::string(name), bytes.error().code());
@@ -79,5 +84,20 @@ inline Result<DiskFile> open_on_disk(std::string_view path) {
   f.file = std::move(*file);
   return f;
 }
+
+// A position over `size` bytes reachable by read_at, with Seeker's rules.
+class Position {
+ public:
+  Result<std::int64_t> seek(std::int64_t offset, Whence whence, std::int64_t size,
+                            std::string_view name) {
+    const std::int64_t from = whence == Whence::begin ? 0 : whence == Whence::current ? pos : size;
+    std::int64_t to;
+    if (__builtin_add_overflow(from, offset, &to) || to < 0) {
+      return Error("seek", std::string(name), errc::invalid);
+    }
+    return pos = to;
+  }
+  std::int64_t pos = 0;
+};
 
 }  // namespace vfs::internal

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "archive_source.h"
+#include "index_tree.h"
 #include "path.h"
 #include "resolve.h"
 #include "vfs/runtime/scheduler.h"
@@ -19,6 +20,9 @@
 
 namespace vfs {
 namespace {
+
+using internal::BufferReaderAt;
+using internal::Position;
 
 using zip::Index;
 using zip::zip_errc;
@@ -95,12 +99,7 @@ class ZipFS::Impl {
         name_(std::move(name)),
         options_(options),
         index_(std::move(index)) {
-    for (Id id = 0; id < index_.size(); ++id) {
-      if (index_.info(id).mode.is_symlink()) {
-        has_symlinks_ = true;
-        break;
-      }
-    }
+    has_symlinks_ = internal::has_symlinks(index_);
   }
 
   ReaderAt& archive() const { return archive_; }
@@ -109,7 +108,11 @@ class ZipFS::Impl {
   const std::string& name() const { return name_; }
 
   // The node `name` resolves to (links followed, the last only if `follow`).
-  Result<Id> lookup(std::string_view op, std::string_view name, bool follow) const;
+  Result<Id> lookup(std::string_view op, std::string_view name, bool follow) const {
+    return internal::index_lookup(*this, has_symlinks_, op, name, follow);
+  }
+  // A symlink's target: its entry's content.
+  Result<std::string> link_target(Id id) const { return read_whole("readlink", id); }
 
   // Why `id`'s entry cannot be read, if it cannot.
   Status check_readable(std::string_view op, Id id) const;
@@ -121,8 +124,6 @@ class ZipFS::Impl {
   Result<std::string> read_whole(std::string_view op, Id id) const;
 
  private:
-  class Tree;
-
   FilePtr file_;
   ReaderAt& archive_;
   std::unique_ptr<BufferReaderAt> buffer_;
@@ -131,42 +132,6 @@ class ZipFS::Impl {
   Index index_;
   bool has_symlinks_ = false;
 };
-
-// The index as internal::resolve walks it. A symlink's target is its
-// entry's content.
-class ZipFS::Impl::Tree {
- public:
-  using Node = Id;
-  explicit Tree(const Impl& impl) : impl_(impl) {}
-  Node root() const { return Index::kRoot; }
-  bool is_root(Node n) const { return n == Index::kRoot; }
-  Node parent(Node n) const { return impl_.index().find(path::dir(impl_.index().name(n))); }
-  std::optional<Node> child(Node dir, std::string_view elem) const {
-    const std::string name = path::join(impl_.index().name(dir), elem);
-    const Id id = impl_.index().find(name);
-    if (id == Index::kNone) return std::nullopt;
-    return id;
-  }
-  bool is_dir(Node n) const { return impl_.index().is_dir(n); }
-  bool is_symlink(Node n) const { return impl_.index().info(n).mode.is_symlink(); }
-  Result<std::string> link_target(Node n) const { return impl_.read_whole("readlink", n); }
-
- private:
-  const Impl& impl_;
-};
-
-Result<Id> ZipFS::Impl::lookup(std::string_view op, std::string_view name, bool follow) const {
-  if (!valid_path(name)) return Error(std::string(op), std::string(name), errc::invalid);
-  // A name in the index has real directories above it (a directory wins
-  // over a file, a link included, of the same name): only a missing name,
-  // or a link to follow, takes the walk.
-  const Id id = index_.find(name);
-  if (id != Index::kNone && !(follow && index_.info(id).mode.is_symlink())) return id;
-  if (id == Index::kNone && !has_symlinks_) {
-    return Error(std::string(op), std::string(name), errc::not_exist);
-  }
-  return internal::resolve(Tree(*this), op, name, follow);
-}
 
 Status ZipFS::Impl::check_readable(std::string_view op, Id id) const {
   const zip::Entry& e = *index_.entry(id);
@@ -222,81 +187,8 @@ namespace {
 
 using Impl = ZipFS::Impl;
 
-// What every open entry shares: its node, its FS (kept alive), close.
-class ZipFileBase : public virtual File {
- public:
-  ZipFileBase(std::shared_ptr<const ZipFS> owner, const Impl& impl, Id id)
-      : owner_(std::move(owner)), impl_(impl), id_(id) {}
-
-  Result<FileInfo> stat() override {
-    if (closed()) return closed_error("stat");
-    return impl_.index().info(id_);
-  }
-  Status close() override {
-    if (closed_.exchange(true, std::memory_order_relaxed)) return closed_error("close");
-    return {};
-  }
-
- protected:
-  bool closed() const { return closed_.load(std::memory_order_relaxed); }
-  Error closed_error(std::string_view op) const {
-    return Error(std::string(op), std::string(name()), errc::closed);
-  }
-  std::string_view name() const { return impl_.index().name(id_); }
-  const zip::Entry& entry() const { return *impl_.index().entry(id_); }
-
-  std::shared_ptr<const ZipFS> owner_;
-  const Impl& impl_;
-  const Id id_;
-
- private:
-  std::atomic<bool> closed_{false};
-};
-
-// A directory: its entries, from the index, handed out by read_dir(n).
-class ZipDirFile final : public ZipFileBase, public ReadDirFile {
- public:
-  using ZipFileBase::ZipFileBase;
-  Result<FileInfo> stat() override { return ZipFileBase::stat(); }
-  Status close() override { return ZipFileBase::close(); }
-
-  Result<std::size_t> read(std::span<char>) override {
-    if (closed()) return closed_error("read");
-    return Error::from_errno("read", std::string(name()), EISDIR);
-  }
-
-  Result<std::vector<DirEntry>> read_dir(int n) override {
-    if (closed()) return closed_error("readdir");
-    const Index::IdRange children = impl_.index().children(id_);
-    const std::size_t left = children.size() - next_;
-    const std::size_t count = n <= 0 ? left : std::min(left, static_cast<std::size_t>(n));
-    std::vector<DirEntry> out;
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      out.emplace_back(impl_.index().info(*children.begin() + static_cast<Id>(next_ + i)));
-    }
-    next_ += count;
-    return out;
-  }
-
- private:
-  std::size_t next_ = 0;
-};
-
-// A position over `size` bytes reachable by read_at, with Seeker's rules.
-class Position {
- public:
-  Result<std::int64_t> seek(std::int64_t offset, Whence whence, std::int64_t size,
-                            std::string_view name) {
-    const std::int64_t from = whence == Whence::begin ? 0 : whence == Whence::current ? pos : size;
-    std::int64_t to;
-    if (__builtin_add_overflow(from, offset, &to) || to < 0) {
-      return Error("seek", std::string(name), errc::invalid);
-    }
-    return pos = to;
-  }
-  std::int64_t pos = 0;
-};
+using ZipFileBase = internal::IndexFile<ZipFS, Impl>;
+using ZipDirFile = internal::IndexDirFile<ZipFS, Impl>;
 
 // A deflated entry small enough to hold: inflated whole at its first read
 // (CRC and size checked then), served from memory after.
@@ -541,43 +433,23 @@ Result<FilePtr> ZipFS::open(std::string_view name) {
 }
 
 Result<FileInfo> ZipFS::stat(std::string_view name) {
-  auto id = impl_->lookup("stat", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  return impl_->index().info(*id);
+  return internal::index_stat(*impl_, "stat", name, /*follow=*/true);
 }
 
 Result<FileInfo> ZipFS::lstat(std::string_view name) {
-  auto id = impl_->lookup("lstat", name, /*follow=*/false);
-  if (!id) return std::move(id).error();
-  return impl_->index().info(*id);
+  return internal::index_stat(*impl_, "lstat", name, /*follow=*/false);
 }
 
 Result<std::vector<DirEntry>> ZipFS::read_dir(std::string_view name) {
-  auto id = impl_->lookup("readdir", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  const Index& index = impl_->index();
-  if (!index.is_dir(*id)) return Error::from_errno("readdir", std::string(name), ENOTDIR);
-  std::vector<DirEntry> out;
-  const Index::IdRange children = index.children(*id);
-  out.reserve(children.size());
-  for (const Id child : children) out.emplace_back(index.info(child));
-  return out;
+  return internal::index_read_dir(*impl_, name);
 }
 
 Result<std::string> ZipFS::read_file(std::string_view name) {
-  auto id = impl_->lookup("read", name, /*follow=*/true);
-  if (!id) return std::move(id).error();
-  if (impl_->index().is_dir(*id)) return Error::from_errno("read", std::string(name), EISDIR);
-  return impl_->read_whole("read", *id);
+  return internal::index_read_file(*impl_, name);
 }
 
 Result<std::string> ZipFS::read_link(std::string_view name) {
-  auto id = impl_->lookup("readlink", name, /*follow=*/false);
-  if (!id) return std::move(id).error();
-  if (!impl_->index().info(*id).mode.is_symlink()) {
-    return Error("readlink", std::string(name), errc::invalid);
-  }
-  return impl_->read_whole("readlink", *id);
+  return internal::index_read_link(*impl_, name);
 }
 
 ZipFS::Stats ZipFS::stats() const {

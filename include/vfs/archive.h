@@ -25,17 +25,17 @@
 // open_archive serves zip with ZipFS and gzip with GzipFS; the other
 // formats go to ArchiveFS (libarchive), and so does a gzip whose content
 // starts as a tar or cpio archive does (a .tar.gz: its entries, not one
-// .tar), when ArchiveFS is built in; until then a .tar.gz is a GzipFS
-// holding the .tar. Errors: a file no format fits fails with "no archive format
-// recognised" (compares equal to errc::invalid), a directory with EISDIR,
-// and a format whose backend is not in this build with "archive format X:
-// not built yet" (errc::not_supported).
+// .tar). Errors: a file no format fits fails with "no archive format
+// recognised" (compares equal to errc::invalid), a directory with EISDIR;
+// an xz, bzip2 or zstd stream that holds no tar, cpio or 7z is no archive
+// ArchiveFS reads (raw streams are not enabled), and fails the same way.
 #pragma once
 
 #include <cstddef>
 #include <span>
 #include <string_view>
 
+#include "vfs/archive_fs.h"
 #include "vfs/fs.h"
 #include "vfs/gzip_fs.h"
 #include "vfs/zip_fs.h"
@@ -72,11 +72,12 @@ ArchiveFormat detect_archive_format(std::span<const char> head) noexcept;
 // (see gzip_fs.h).
 Result<FSPtr> open_archive(FS& fs, std::string_view name);
 
-// The limits each backend gets (see zip_fs.h and gzip_fs.h).
-struct ArchiveOptions {
+// The limits each backend gets (see zip_fs.h, gzip_fs.h, archive_fs.h).
+struct OpenArchiveOptions {
   ZipOptions zip;
   GzipOptions gzip;
+  ArchiveOptions archive;  // ArchiveFS's: tar, 7z, iso9660, cpio, ar
 };
-Result<FSPtr> open_archive(FS& fs, std::string_view name, const ArchiveOptions& options);
+Result<FSPtr> open_archive(FS& fs, std::string_view name, const OpenArchiveOptions& options);
 
 }  // namespace vfs

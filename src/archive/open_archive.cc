@@ -2,7 +2,6 @@
 #include <string>
 
 #include "archive/archive_error.h"
-#include "archive/open_libarchive.h"
 #include "gzip/gzip_reader.h"
 #include "vfs/archive.h"
 #include "vfs/gzip_fs.h"
@@ -128,11 +127,11 @@ ArchiveFormat detect_archive_format(std::span<const char> head) noexcept {
 
 // Whether the gzip `file` holds a tar or a cpio archive: its first
 // decompressed bytes (a tar header is 512) have their magic.
-bool gzip_holds_archive(ReaderAt& file, std::int64_t size, const GzipOptions& options) {
+bool gzip_holds_archive(ReaderAt& file, std::int64_t size) {
   SectionReader source(file, 0, size);
-  gzip::Options g;
-  g.limits.max_output = options.max_output;
-  auto r = gzip::GzipReader::open(source, g);
+  // At most 512 bytes come out: the caller's output limit is for the
+  // content, not for this look at its start.
+  auto r = gzip::GzipReader::open(source);
   if (!r) return false;
   std::string head(512, '\0');
   std::size_t got = 0;
@@ -146,9 +145,16 @@ bool gzip_holds_archive(ReaderAt& file, std::int64_t size, const GzipOptions& op
   return inner == ArchiveFormat::tar || inner == ArchiveFormat::cpio;
 }
 
+// tar, 7z, iso9660, cpio, ar and what wraps them (xz, bzip2, zstd, gzip).
+Result<FSPtr> open_archive_fs(FS& fs, std::string_view name, const ArchiveOptions& options) {
+  auto tree = ArchiveFS::make(fs, name, options);
+  if (!tree) return std::move(tree).error();
+  return FSPtr(std::move(*tree));
+}
+
 Result<FSPtr> open_archive(FS& fs, std::string_view name) { return open_archive(fs, name, {}); }
 
-Result<FSPtr> open_archive(FS& fs, std::string_view name, const ArchiveOptions& options) {
+Result<FSPtr> open_archive(FS& fs, std::string_view name, const OpenArchiveOptions& options) {
   auto file = fs.open(name);
   if (!file) return std::move(file).error();
   if (auto info = (*file)->stat(); info && info->is_dir()) {
@@ -172,11 +178,9 @@ Result<FSPtr> open_archive(FS& fs, std::string_view name, const ArchiveOptions& 
       return FSPtr(std::move(*zip));
     }
     case ArchiveFormat::gzip: {
-      // A .tar.gz is ArchiveFS's, when it is built in.
-      if (auto info = (*file)->stat();
-          info && at && gzip_holds_archive(*at, info->size, options.gzip)) {
-        auto tree = archive::open_libarchive(fs, name, format);
-        if (tree || !tree.error().is(errc::not_supported)) return tree;
+      // A .tar.gz is ArchiveFS's: its entries, with a checkpoint index.
+      if (auto info = (*file)->stat(); info && at && gzip_holds_archive(*at, info->size)) {
+        return open_archive_fs(fs, name, options.archive);
       }
       // By fs and name, so that a saved index next to it is found.
       auto gz = GzipFS::make(fs, name, options.gzip);
@@ -184,9 +188,10 @@ Result<FSPtr> open_archive(FS& fs, std::string_view name, const ArchiveOptions& 
       return FSPtr(std::move(*gz));
     }
     case ArchiveFormat::unknown:
-      return Error("open", std::string(name), archive::unrecognized());
+      return Error("open", std::string(name),
+                   archive::make_error_code(archive::archive_errc::not_archive));
     default:
-      return archive::open_libarchive(fs, name, format);
+      return open_archive_fs(fs, name, options.archive);
   }
 }
 

@@ -1,0 +1,91 @@
+// One libarchive reader over vfs bytes: the adapter between libarchive's
+// read callbacks and a vfs ReaderAt (random access: libarchive's skips and
+// seeks cost nothing) or Reader (a stream: skipping reads). libarchive types
+// stay in this file pair and src/archive_fs.cc: nothing public sees them.
+//
+// The callbacks bound what a hostile input costs: the decompression ratio
+// (a bomb is refused before it has produced more than about
+// `max_ratio` x 16 KiB beyond what was checked), and on a fiber they yield
+// every few MiB of input plus output so that decompression shares its P.
+//
+// Internal: not installed. One Handle is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vfs/reader.h"
+#include "vfs/result.h"
+
+struct archive;
+struct archive_entry;
+
+namespace vfs::archive {
+
+// Where libarchive's bytes come from: `at` (with its size) or `stream`.
+struct Input {
+  ReaderAt* at = nullptr;
+  std::int64_t size = 0;
+  Reader* stream = nullptr;
+};
+
+class Handle {
+ public:
+  // Opens a reader with the enabled formats and filters over `input`
+  // (borrowed), and reads until libarchive has recognised a format: fails
+  // with archive_errc::not_archive if none does. `name` names the archive
+  // in errors.
+  static Result<std::unique_ptr<Handle>> open(Input input, std::uint64_t max_ratio,
+                                              std::string name);
+  ~Handle();
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  // The next entry's header, or null at the end of the archive. The entry
+  // belongs to the handle and is valid until the next call.
+  Result<archive_entry*> next();
+  // Reads the current entry's data; 0 at its end. Errors name `entry`.
+  Result<std::size_t> read_data(std::span<char> buf, std::string_view entry);
+
+  // Where the current entry's data starts in the bytes the format reads
+  // (after every compression layer): right after next(), the offset of its
+  // first byte.
+  std::int64_t format_offset() const;
+  // Compression layers libarchive itself removes (0: the format reads the
+  // input directly).
+  int compression_layers() const;
+  // True for formats whose entries' data is stored contiguously and
+  // uncompressed right after their header (tar, cpio, ar).
+  bool contiguous_data() const;
+  // libarchive's name of the format, with its compression layers.
+  std::string format_name() const;
+
+ private:
+  explicit Handle(Input input, std::uint64_t max_ratio, std::string name);
+  Error fail(std::string_view op, std::string_view path);
+
+  static long read_cb(struct archive*, void* self, const void** buf);
+  static std::int64_t skip_cb(struct archive*, void* self, std::int64_t request);
+  static std::int64_t seek_cb(struct archive*, void* self, std::int64_t offset, int whence);
+  void account(std::uint64_t in);
+  std::int64_t drop_buffered();
+
+  struct archive* a_ = nullptr;
+  Input input_;
+  std::uint64_t max_ratio_;
+  std::string name_;
+  std::int64_t pos_ = 0;  // of `at`
+  std::uint64_t since_yield_ = 0;
+  std::uint64_t last_out_ = 0;
+  std::vector<char> buf_;
+  std::size_t have_ = 0;        // bytes in buf_
+  std::size_t next_ = 0;        // the first not handed to libarchive yet
+  std::optional<Error> error_;  // why a callback failed
+};
+
+}  // namespace vfs::archive
