@@ -53,40 +53,39 @@ bool next_in_list(std::string_view& s) {
   return true;
 }
 
-Cond check_if_match(std::string_view im, std::string_view etag) {
-  if (im.empty()) return Cond::none;
+// Walks a list of entity-tags as Go's checkIfMatch and checkIfNoneMatch do:
+// "*" or a tag that `matches` gives `hit`; the end of the list, or a
+// malformed entry, gives `miss`; an absent header none.
+template <class Matches>
+Cond scan_etag_list(std::string_view list, Cond hit, Cond miss, Matches matches) {
+  if (list.empty()) return Cond::none;
   for (;;) {
-    while (!im.empty() && (im.front() == ' ' || im.front() == '\t' || im.front() == ',')) {
-      im.remove_prefix(1);
+    while (!list.empty() && (list.front() == ' ' || list.front() == '\t' || list.front() == ',')) {
+      list.remove_prefix(1);
     }
-    if (im.empty()) break;
-    if (im.front() == '*') return Cond::yes;
-    const auto tag = scan_etag(im);
+    if (list.empty()) break;
+    if (list.front() == '*') return hit;
+    const auto tag = scan_etag(list);
     if (!tag) break;
-    if (!tag->weak && !etag.empty() && !etag.starts_with("W/") && tag->opaque == etag) {
-      return Cond::yes;
-    }
-    if (!next_in_list(im)) break;
+    if (matches(*tag)) return hit;
+    if (!next_in_list(list)) break;
   }
-  return Cond::no;
+  return miss;
 }
 
+// If-Match compares strongly: neither tag may be weak.
+Cond check_if_match(std::string_view im, std::string_view etag) {
+  return scan_etag_list(im, Cond::yes, Cond::no, [&](const ETag& tag) {
+    return !tag.weak && !etag.empty() && !etag.starts_with("W/") && tag.opaque == etag;
+  });
+}
+
+// If-None-Match compares weakly: the opaque parts alone.
 Cond check_if_none_match(std::string_view inm, std::string_view etag) {
-  if (inm.empty()) return Cond::none;
   std::string_view ours = etag;
   if (ours.starts_with("W/")) ours.remove_prefix(2);
-  for (;;) {
-    while (!inm.empty() && (inm.front() == ' ' || inm.front() == '\t' || inm.front() == ',')) {
-      inm.remove_prefix(1);
-    }
-    if (inm.empty()) break;
-    if (inm.front() == '*') return Cond::no;
-    const auto tag = scan_etag(inm);
-    if (!tag) break;
-    if (!ours.empty() && tag->opaque == ours) return Cond::no;  // weak comparison
-    if (!next_in_list(inm)) break;
-  }
-  return Cond::yes;
+  return scan_etag_list(inm, Cond::no, Cond::yes,
+                        [&](const ETag& tag) { return !ours.empty() && tag.opaque == ours; });
 }
 
 // `modsec`: the modification time in whole seconds; nullopt if unknown.
