@@ -1,14 +1,64 @@
-// vfs serve: the HTTP file server over any source.
+// vfs serve: the HTTP file server (vfs::http::FileServer) over any source -
+// a directory, an archive, a path into one, or the embedded assets - until
+// SIGINT or SIGTERM, then a graceful stop.
+#include <fmt/format.h>
+
 #include "command.h"
+#include "source.h"
+#include "vfs/http_server.h"
+#include "vfs/sub.h"
 
 namespace vfs::cli {
+namespace {
 
-// The server arrives with issue 10; the command is registered so --help
-// lists it.
+struct ServeOptions {
+  std::string path;
+  std::string addr = "127.0.0.1:8080";
+  bool no_listing = false;
+};
+
+void serve(Context& ctx, const ServeOptions& o) {
+  const auto colon = o.addr.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    try {
+      std::size_t used = 0;
+      port = std::stoi(o.addr.substr(colon + 1), &used);
+      if (used != o.addr.size() - colon - 1) port = -1;
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535)
+    return ctx.fail(fmt::format("serve: bad --addr \"{}\": want HOST:PORT", o.addr));
+  auto src = resolve(o.path, Enter::last_archive);
+  if (!src) return ctx.fail(src.error());
+  FSRef fs = src->fs;
+  if (src->name != ".") {
+    auto dir = vfs::sub(src->fs, src->name);
+    if (!dir) return ctx.fail(src->display(dir.error()));
+    fs = FSRef(std::move(*dir));
+  }
+  http::ServerOptions options;
+  options.directory_listing = !o.no_listing;
+  ctx.out.flush();
+  if (http::serve_until_signal(fs, o.addr.substr(0, colon), port, options) != 0) {
+    ctx.fail(fmt::format("serve {}: the server failed", o.addr));
+  }
+}
+
+}  // namespace
+
 void add_serve(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("serve", "Serve PATH over HTTP (not built yet)");
-  cmd->allow_extras();
-  cmd->callback([&ctx] { ctx.fail("serve: the HTTP server is not built yet"); });
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd =
+      app.add_subcommand("serve", "Serve PATH over HTTP until SIGINT/SIGTERM (graceful stop)");
+  cmd->add_option("path", o->path,
+                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  cmd->add_option("--addr", o->addr, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_flag("--no-listing", o->no_listing, "404 for directories without index.html");
+  cmd->callback([o, &ctx] { serve(ctx, *o); });
 }
 
 }  // namespace vfs::cli

@@ -11,6 +11,7 @@
 
 #include "path.h"
 #include "sys/sys.h"
+#include "vfs/fd_file.h"
 #include "vfs/runtime/detail/lock.h"
 
 namespace vfs {
@@ -156,8 +157,10 @@ class DirInfoSource final : public DirEntry::InfoSource {
 // read_dir_into uses for the length of the call only borrows it. Each owner
 // is an atomic operation on the FS's one reference count, and that cache
 // line bounced between cores when threads listed directories at once.
-class DirFile final : public ReadDirFile, public ReaderAt, public Seeker {
+class DirFile final : public ReadDirFile, public FdFile, public ReaderAt, public Seeker {
  public:
+  int fd() const noexcept override { return is_closed() ? -1 : fd_; }
+
   DirFile(const DirFS& fs, std::shared_ptr<const DirFS> owner, std::string name, int fd)
       : fs_(fs), owner_(std::move(owner)), name_(std::move(name)), fd_(fd) {}
   ~DirFile() override {

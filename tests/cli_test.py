@@ -5,13 +5,17 @@ time.
 
 Usage: cli_test.py VFS_BINARY [unittest arguments, e.g. a class name]
 """
+import gzip
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.error
+import urllib.request
 import zipfile
 
 VFS = None
@@ -82,6 +86,33 @@ class Listing(Tree):
         want = sorted(l.rstrip("/") for l in lines(listed))
         got, _, _ = vfs("find", self.zip)
         self.assertEqual(sorted(lines(got)), want)
+
+    def test_find_in_tar_archives_matches_bsdtar(self):
+        for ext, flag in ((".tar", ""), (".tar.gz", "z"), (".tar.xz", "J"), (".tar.zst", "--zstd")):
+            tar = os.path.join(self.tmp, "tree" + ext)
+            opts = ["-c", "-f", tar] if flag.startswith("--") or not flag else [f"-c{flag}f", tar]
+            if flag.startswith("--"):
+                opts = ["--zstd", "-cf", tar]
+            subprocess.run(["tar", *opts, "."], cwd=self.dir, check=True)
+            listed = subprocess.run(["bsdtar", "-tf", tar], capture_output=True, text=True,
+                                    check=True).stdout
+            want = sorted({l.rstrip("/").removeprefix("./") for l in lines(listed)} - {"."})
+            got, _, _ = vfs("find", tar)
+            self.assertEqual(sorted(lines(got)), want, ext)
+            got, _, _ = vfs("cat", tar + "/docs/guide/intro.md")
+            self.assertEqual(got, "intro\n" * 100, ext)
+
+    def test_gz_is_a_directory_of_one_file(self):
+        gz = os.path.join(self.tmp, "a.txt.gz")
+        subprocess.run(f"gzip -c '{self.dir}/a.txt' > '{gz}'", shell=True, check=True)
+        got, _, _ = vfs("ls", gz)
+        self.assertEqual(lines(got), ["a.txt"])
+        want = subprocess.run(["zcat", gz], capture_output=True, check=True).stdout
+        p = subprocess.run([VFS, "cat", gz + "/a.txt"], capture_output=True, check=True)
+        self.assertEqual(p.stdout, want)
+        p = subprocess.run([VFS, "cat", gz], capture_output=True, check=True)
+        with open(gz, "rb") as f:
+            self.assertEqual(p.stdout, f.read())  # the compressed bytes themselves
 
     def test_find_filters(self):
         got, _, _ = vfs("find", "--type", "f", "--name", "*.md", self.zip)
@@ -271,6 +302,51 @@ class Embedded(unittest.TestCase):
         self.assertIn("ok: 4 files", got)
         _, err, status = vfs("cat", "embed:nope", check=False)
         self.assertEqual((status, err), (1, "vfs: stat embed:nope: file does not exist\n"))
+
+
+class Serve(Tree):
+    """vfs serve: the HTTP file server over a zip and over the embedded assets."""
+
+    def serve(self, *args):
+        p = subprocess.Popen([VFS, "serve", "--addr", "127.0.0.1:0", *args],
+                             stderr=subprocess.PIPE, text=True)
+        line = p.stderr.readline()  # "listening on http://127.0.0.1:PORT/"
+        self.assertIn("listening on http://127.0.0.1:", line)
+        return p, line.strip().split("listening on ")[1]
+
+    def stop(self, p):
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(timeout=60), 0)
+
+    def test_serves_a_zip_and_the_embedded_assets(self):
+        p, base = self.serve(self.zip)
+        try:
+            with urllib.request.urlopen(base + "docs/guide/intro.md", timeout=60) as r:
+                self.assertEqual(r.read().decode(), "intro\n" * 100)
+            with urllib.request.urlopen(base + "docs/", timeout=60) as r:
+                self.assertIn('<a href="readme.md">readme.md</a>', r.read().decode())
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(base + "nope", timeout=60)
+            self.assertEqual(e.exception.code, 404)
+        finally:
+            self.stop(p)
+        p, base = self.serve()
+        try:
+            req = urllib.request.Request(base + "css/site.css", headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(req, timeout=60) as r:
+                self.assertEqual(r.headers["Content-Encoding"], "gzip")
+                self.assertEqual(len(r.headers["ETag"]), 66)  # a quoted SHA-256
+                body = gzip.decompress(r.read())
+            css = os.path.join(Embedded.DEMO, "css", "site.css")
+            with open(css, "rb") as f:
+                self.assertEqual(body, f.read())
+        finally:
+            self.stop(p)
+
+    def test_bad_address(self):
+        _, err, status = vfs("serve", "--addr", "nonsense", check=False)
+        self.assertEqual(status, 1)
+        self.assertIn("bad --addr", err)
 
 
 class Errors(Tree):

@@ -283,3 +283,171 @@ TEST(RuntimePoll, ManyFibersWaitOnOneFd) {
   EXPECT_EQ(got.load(), kReaders);
   EXPECT_EQ(closed.load(), kReaders);
 }
+
+// Deadlines. Times are asserted as "at least" (a loaded 2-core machine can
+// wake a fiber late, never early) and the "data first" cases give the
+// deadline seconds of slack.
+namespace {
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+}  // namespace
+
+TEST(RuntimePoll, DeadlineExpiresOnAFiber) {
+  HangGuard guard("poll deadline");
+  Pipe pipe;
+  rt::IoResult r;
+  Clock::duration waited{};
+  rt::run(
+      [&] {
+        char c;
+        const auto start = Clock::now();
+        r = rt::poll_read(pipe.r, &c, 1, start + milliseconds(150));
+        waited = Clock::now() - start;
+      },
+      {.procs = 1});
+  EXPECT_EQ(r.err, ETIMEDOUT);
+  EXPECT_GE(waited, milliseconds(150));
+}
+
+// Other fibers run while one waits with a deadline, and a write before the
+// deadline wakes it with the data, not a timeout.
+TEST(RuntimePoll, DataBeforeTheDeadlineWins) {
+  HangGuard guard("poll deadline data");
+  Pipe pipe;
+  rt::IoResult r;
+  char got = 0;
+  rt::run(
+      [&] {
+        read_then_write(
+            [&] { r = rt::poll_read(pipe.r, &got, 1, Clock::now() + std::chrono::seconds(30)); },
+            [&] {
+              rt::sleep_for(milliseconds(20));
+              EXPECT_EQ(rt::poll_write(pipe.w, "d", 1).value, 1);
+            });
+      },
+      {.procs = 1});
+  EXPECT_EQ(r.value, 1) << r.err;
+  EXPECT_EQ(got, 'd');
+}
+
+// A deadline already past fails a call that would wait at once, but not a
+// call that can complete.
+TEST(RuntimePoll, PastDeadline) {
+  Pipe pipe;
+  rt::run([&] {
+    char c;
+    EXPECT_EQ(rt::poll_read(pipe.r, &c, 1, Clock::now() - milliseconds(1)).err, ETIMEDOUT);
+    ASSERT_TRUE(pipe.put('p'));
+    EXPECT_EQ(rt::poll_read(pipe.r, &c, 1, Clock::time_point{}).value, 1);
+    EXPECT_EQ(rt::wait_readable(pipe.r, Clock::now()), ETIMEDOUT);
+  });
+}
+
+// poll_close wakes a waiter that has a deadline with EBADF, well before it.
+TEST(RuntimePoll, PollCloseWakesADeadlineWaiter) {
+  HangGuard guard("poll deadline close");
+  Pipe pipe;
+  rt::IoResult r;
+  rt::run(
+      [&] {
+        read_then_write(
+            [&] {
+              char c;
+              r = rt::poll_read(pipe.r, &c, 1, Clock::now() + std::chrono::seconds(60));
+            },
+            [&] {
+              for (int i = 0; i < 50; ++i) rt::yield();
+              EXPECT_EQ(rt::poll_close(pipe.r), 0);
+              pipe.r = -1;
+            });
+      },
+      {.procs = 1});
+  EXPECT_EQ(r.err, EBADF);
+}
+
+// A writer on a full pipe whose reader never reads (a slow client) gives
+// up at its deadline; and after a timeout the fd still works: the timed-out
+// waiter left the fd's list, and the next edge is not lost.
+TEST(RuntimePoll, WriteDeadlineAndTheFdStillWorksAfterwards) {
+  HangGuard guard("poll write deadline");
+  Pipe pipe;
+  rt::IoResult r;
+  Clock::duration waited{};
+  std::size_t drained = 0;
+  rt::run(
+      [&] {
+        std::string chunk(4096, 'w');
+        for (;;) {  // fill the pipe
+          r = rt::poll_write(pipe.w, chunk.data(), chunk.size(), Clock::now());
+          if (!r.ok()) break;
+        }
+        ASSERT_EQ(r.err, ETIMEDOUT);
+        const auto start = Clock::now();
+        r = rt::poll_write(pipe.w, chunk.data(), chunk.size(), start + milliseconds(100));
+        waited = Clock::now() - start;
+        EXPECT_EQ(r.err, ETIMEDOUT);
+        // Now a reader drains it from another fiber while we wait again.
+        rt::WaitGroup wg;
+        wg.add(1);
+        rt::go([&] {
+          char buf[65536];
+          rt::sleep_for(milliseconds(20));
+          const rt::IoResult rr = rt::poll_read(pipe.r, buf, sizeof buf);
+          drained = rr.ok() ? static_cast<std::size_t>(rr.value) : 0;
+          wg.done();
+        });
+        r = rt::poll_write(pipe.w, chunk.data(), chunk.size(),
+                           Clock::now() + std::chrono::seconds(30));
+        wg.wait();
+      },
+      {.procs = 2});
+  EXPECT_GE(waited, milliseconds(100));
+  EXPECT_GT(drained, 0u);
+  EXPECT_EQ(r.value, 4096) << r.err;
+}
+
+// Many fibers with staggered deadlines on one fd: the ones that time out
+// leave; a later write still reaches the ones left (their deadline far off).
+TEST(RuntimePoll, ConcurrencyManyDeadlinesOnOneFd) {
+  HangGuard guard("poll many deadlines");
+  constexpr int kShort = 16, kLong = 4;
+  Pipe pipe;
+  std::atomic<int> timed_out{0}, got{0};
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(kShort + kLong);
+        for (int i = 0; i < kShort + kLong; ++i) {
+          rt::go([&, i] {
+            const auto d = i < kShort ? milliseconds(10 + 5 * i) : milliseconds(60'000);
+            char c;
+            const rt::IoResult r = rt::poll_read(pipe.r, &c, 1, Clock::now() + d);
+            if (r.err == ETIMEDOUT) ++timed_out;
+            if (r.value == 1) ++got;
+            wg.done();
+          });
+        }
+        while (timed_out.load() < kShort) rt::sleep_for(milliseconds(5));
+        EXPECT_EQ(rt::poll_write(pipe.w, "abcd", kLong).value, kLong);
+        wg.wait();
+      },
+      {.procs = 2});
+  EXPECT_EQ(timed_out.load(), kShort);
+  EXPECT_EQ(got.load(), kLong);
+}
+
+TEST(RuntimePoll, PlainThreadDeadline) {
+  Pipe pipe;
+  char c;
+  const auto start = Clock::now();
+  const rt::IoResult r = rt::poll_read(pipe.r, &c, 1, start + milliseconds(100));
+  EXPECT_EQ(r.err, ETIMEDOUT);
+  EXPECT_GE(Clock::now() - start, milliseconds(100));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(milliseconds(20));
+    EXPECT_TRUE(pipe.put('t'));
+  });
+  const rt::IoResult r2 = rt::poll_read(pipe.r, &c, 1, Clock::now() + std::chrono::seconds(30));
+  writer.join();
+  EXPECT_EQ(r2.value, 1);
+}

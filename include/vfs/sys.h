@@ -62,6 +62,10 @@ Ret getdents64(int fd, void* buf, std::size_t len) noexcept;
 Ret fstat(int fd, struct ::stat* st) noexcept;
 Ret fstatat(int dirfd, const char* name, struct ::stat* st, int flags) noexcept;
 Ret open(const char* path, int flags) noexcept;
+// sendfile(2) from a regular file at *offset (advanced by what was sent) to
+// `out_fd`. Through the door because reading the file may block on the
+// disk; a non-blocking socket that is full fails with EAGAIN at once.
+Ret sendfile(int out_fd, int in_fd, off_t* offset, std::size_t count) noexcept;
 // close(2) is not retried on EINTR: on Linux the descriptor is gone either way.
 Ret close(int fd) noexcept;
 // close() for a file read with poll_read: the runtime's poller wakes its

@@ -7,6 +7,7 @@
 #include "vfs/dir_fs.h"
 #include "vfs/embed_fs.h"
 #include "vfs/error.h"
+#include "vfs/fd_file.h"
 #include "vfs/file_info.h"
 #include "vfs/file_mode.h"
 #include "vfs/fs.h"

@@ -11,8 +11,42 @@
 #include <utility>
 
 #include "runtime/clock.h"
+#include "runtime/sched.h"
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VFS_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) && !defined(VFS_TSAN)
+#define VFS_TSAN 1
+#endif
+#ifdef VFS_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
 
 namespace vfs::runtime::detail {
+namespace {
+
+// A PollDesc reaches the thread that polls through the kernel (epoll's
+// data.ptr), which TSan cannot see: without these, the first lock of a
+// descriptor made on another thread looks like a race with its allocation.
+inline void publish(PollDesc* pd) noexcept {
+#ifdef VFS_TSAN
+  __tsan_release(pd);
+#else
+  (void)pd;
+#endif
+}
+inline void received(PollDesc* pd) noexcept {
+#ifdef VFS_TSAN
+  __tsan_acquire(pd);
+#else
+  (void)pd;
+#endif
+}
+
+}  // namespace
 
 Poller::Poller()
     : epfd_(::epoll_create1(EPOLL_CLOEXEC)),
@@ -57,18 +91,46 @@ int Poller::close(int fd) noexcept {
   // Closed under the lock: a waiter that comes after sees the fd closed
   // (epoll_ctl fails with EBADF) rather than parking on it for good.
   pd->lock.lock();
-  PollWaiter* r = std::exchange(pd->rg, nullptr);
-  PollWaiter* w = std::exchange(pd->wg, nullptr);
+  PollWaiter* r = claim_all(pd->rg, EBADF);
+  PollWaiter* w = claim_all(pd->wg, EBADF);
   pd->rready = pd->wready = pd->nonblocking = false;
   ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);  // close alone would not if fd was dup'd
   const int err = ::close(fd) == 0 ? 0 : errno;
   pd->lock.unlock();
-  wake_all(r, EBADF);
-  wake_all(w, EBADF);
+  wake_all(r);
+  wake_all(w);
   return err;
 }
 
-int Poller::wait(PollDesc* pd, bool write) noexcept {
+namespace {
+
+// What a fiber parking with a deadline hands to g0: both locks are released
+// only once it is off its stack, so neither an edge nor the timer can wake
+// it before it has parked.
+struct DeadlinePark {
+  Lock* fd_lock;
+  Sched* sched;
+  bool earliest;
+};
+
+void release_deadline_park(void* arg) noexcept {
+  const DeadlinePark park = *static_cast<DeadlinePark*>(arg);  // arg dies with the fiber
+  park.sched->timers.mu().unlock();
+  park.fd_lock->unlock();
+  if (park.earliest) wake_timer_waiter(*park.sched);
+}
+
+}  // namespace
+
+void Poller::expire(void* arg) noexcept {
+  auto* x = static_cast<PollWaiter*>(arg);
+  if (x->claimed.exchange(true)) return;  // the poller got there first
+  x->err = ETIMEDOUT;
+  x->poller->waiters_.fetch_sub(1);
+  wake(&x->w);
+}
+
+int Poller::wait(PollDesc* pd, bool write, std::int64_t deadline_ns) noexcept {
   pd->lock.lock();
   bool& ready = write ? pd->wready : pd->rready;
   if (ready) {
@@ -82,6 +144,7 @@ int Poller::wait(PollDesc* pd, bool write) noexcept {
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = pd;
+  publish(pd);
   if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, pd->fd, &ev) != 0 && errno != EEXIST) {
     const int err = errno;
     pd->lock.unlock();
@@ -89,10 +152,43 @@ int Poller::wait(PollDesc* pd, bool write) noexcept {
   }
   PollWaiter*& list = write ? pd->wg : pd->rg;
   PollWaiter waiter;
+  waiter.poller = this;
+  const char* reason = write ? "poll write" : "poll read";
+  if (deadline_ns == 0 || !waiter.w.g) {
+    waiter.next = list;
+    list = &waiter;
+    waiters_.fetch_add(1);
+    detail::wait(waiter.w, unlock_lock, &pd->lock, reason);
+    return waiter.err;
+  }
+  if (deadline_ns <= nanotime()) {
+    pd->lock.unlock();
+    return ETIMEDOUT;
+  }
   waiter.next = list;
   list = &waiter;
   waiters_.fetch_add(1);
-  detail::wait(waiter.w, unlock_lock, &pd->lock, write ? "poll write" : "poll read");
+  // Lock order: a fd's lock, then the timers' (a timer firing takes no fd lock).
+  Sched* s = sched();
+  s->timers.mu().lock();
+  DeadlinePark park{&pd->lock, s, s->timers.add_locked(deadline_ns, &Poller::expire, &waiter)};
+  detail::wait(waiter.w, release_deadline_park, &park, reason);
+  {
+    // After this, the timer cannot be firing at `waiter` any more.
+    std::lock_guard<Lock> lock(s->timers.mu());
+    s->timers.remove_locked(&waiter);
+  }
+  if (waiter.err == ETIMEDOUT) {
+    // The timer claimed us; we may still be on the fd's list. Once we hold
+    // the fd's lock, no poller thread is claiming from a list we are on.
+    std::lock_guard<Lock> lock(pd->lock);
+    for (PollWaiter** p = &list; *p; p = &(*p)->next) {
+      if (*p == &waiter) {
+        *p = waiter.next;
+        break;
+      }
+    }
+  }
   return waiter.err;
 }
 
@@ -120,31 +216,48 @@ int Poller::poll(std::int64_t deadline_ns) noexcept {
       }
       continue;
     }
+    received(pd);
     const std::uint32_t e = events[i].events;
     const bool readable = e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
     const bool writable = e & (EPOLLOUT | EPOLLHUP | EPOLLERR);
     PollWaiter* r = nullptr;
     PollWaiter* w = nullptr;
     pd->lock.lock();
+    // An edge nobody takes (no waiter, or only ones whose deadline has
+    // passed) is remembered for the next.
     if (readable) {
-      r = std::exchange(pd->rg, nullptr);
+      r = claim_all(pd->rg, 0);
       if (!r) pd->rready = true;
     }
     if (writable) {
-      w = std::exchange(pd->wg, nullptr);
+      w = claim_all(pd->wg, 0);
       if (!w) pd->wready = true;
     }
     pd->lock.unlock();
-    woken += wake_all(r, 0) + wake_all(w, 0);
+    woken += wake_all(r) + wake_all(w);
   }
   return woken;
 }
 
-int Poller::wake_all(PollWaiter* list, int err) noexcept {
+PollWaiter* Poller::claim_all(PollWaiter*& list, int err) noexcept {
+  PollWaiter* chain = nullptr;
+  PollWaiter* x = std::exchange(list, nullptr);
+  while (x) {
+    PollWaiter* next = x->next;
+    if (!x->claimed.exchange(true)) {  // else its timer woke it: not ours to touch
+      x->err = err;
+      x->next = chain;
+      chain = x;
+    }
+    x = next;
+  }
+  return chain;
+}
+
+int Poller::wake_all(PollWaiter* chain) noexcept {
   int n = 0;
-  while (list) {
-    PollWaiter* x = std::exchange(list, list->next);  // before wake: x may go at once
-    x->err = err;
+  while (chain) {
+    PollWaiter* x = std::exchange(chain, chain->next);  // before wake: x may go at once
     waiters_.fetch_sub(1);
     wake(&x->w);
     ++n;

@@ -24,11 +24,22 @@
 
 namespace vfs::runtime::detail {
 
-// A fiber or thread parked in Poller::wait, and why it was woken.
+class Poller;
+
+// A fiber parked in Poller::wait, and why it was woken.
+//
+// With a deadline, two parties may wake it: the poller (an edge, or close)
+// and the timer. Whoever flips `claimed` first wakes it; the other leaves
+// it alone. The poller claims under the fd's lock, so once the woken fiber
+// has taken that lock itself, no poller thread still holds its address;
+// the timer fires under the timers' lock, which the fiber takes to remove
+// its timer. That is how a waiter on the fiber's stack can die safely.
 struct PollWaiter {
   Waiter w;
-  int err = 0;  // 0: the fd may be ready; EBADF: it was closed (Poller::close)
+  int err = 0;  // 0: the fd may be ready; EBADF: it was closed; ETIMEDOUT
   PollWaiter* next = nullptr;
+  Poller* poller = nullptr;
+  std::atomic<bool> claimed{false};
 };
 
 // What the poller knows of one fd number. Kept for good once made (a waiter
@@ -53,9 +64,11 @@ class Poller {
   // The descriptor for fd, set O_NONBLOCK on first use.
   PollDesc* desc(int fd);
 
-  // Parks the caller until fd may be readable (`write` false) or writable.
-  // Returns 0, or an errno if fd cannot be polled (e.g. EPERM: a regular file).
-  int wait(PollDesc* pd, bool write) noexcept;
+  // Parks the calling fiber until fd may be readable (`write` false) or
+  // writable, or until `deadline_ns` (nanotime; 0: none) has passed.
+  // Returns 0, ETIMEDOUT, or an errno if fd cannot be polled (e.g. EPERM:
+  // a regular file).
+  int wait(PollDesc* pd, bool write, std::int64_t deadline_ns = 0) noexcept;
 
   // epoll_wait until `deadline_ns` (nanotime; 0: no deadline, -1: do not
   // block) and wake the fibers whose fds are ready. Returns how many.
@@ -74,8 +87,14 @@ class Poller {
   std::int64_t last_poll() const noexcept { return last_poll_.load(std::memory_order_relaxed); }
 
  private:
-  // Wakes every waiter of `list` with `err`; returns how many.
-  int wake_all(PollWaiter* list, int err) noexcept;
+  // pd's lock held: unlinks every waiter of `list`, and returns the chain of
+  // those this call claimed (not already claimed by their timer), each
+  // given `err`.
+  PollWaiter* claim_all(PollWaiter*& list, int err) noexcept;
+  // Wakes a chain claim_all returned; returns how many.
+  int wake_all(PollWaiter* chain) noexcept;
+  // A deadline's timer: claims and wakes the waiter with ETIMEDOUT.
+  static void expire(void* waiter) noexcept;
 
   // The descriptor of fd, made if `make` and there is none; nullptr if not.
   PollDesc* find(int fd, bool make);

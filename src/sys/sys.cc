@@ -1,5 +1,6 @@
 #include "sys/sys.h"
 
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -14,6 +15,10 @@ Ret read(int fd, void* buf, std::size_t len) noexcept {
 Ret poll_read(int fd, void* buf, std::size_t len) noexcept {
   const runtime::IoResult r = runtime::poll_read(fd, buf, len);
   return {r.value, r.err};
+}
+
+Ret sendfile(int out_fd, int in_fd, off_t* offset, std::size_t count) noexcept {
+  return blocking([&] { return static_cast<long>(::sendfile(out_fd, in_fd, offset, count)); });
 }
 
 Ret pread(int fd, void* buf, std::size_t len, off_t offset) noexcept {

@@ -12,8 +12,20 @@
 // such fds with poll_close(), not close(2). Any number of fibers may wait on
 // one fd (several accepting on one listener, say): when it becomes ready
 // they all retry, and those that find nothing wait again.
+//
+// Deadlines (for servers: a client that sends nothing, or reads nothing,
+// must not hold a fiber for good): every call takes an optional absolute
+// steady_clock deadline. A call that would still have to wait once the
+// deadline has passed fails with ETIMEDOUT; a call that can complete at
+// once completes, however late (Go checks the deadline first; here data
+// already there is not thrown away). The deadline is per call, not a
+// property of the fd (Go's SetReadDeadline): a server passes the same
+// time_point to each call of one phase (headers, a response). On a fiber
+// the wait parks on the poller and a runtime timer; on a plain thread it
+// is poll(2) with a timeout.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace vfs::runtime {
@@ -24,13 +36,19 @@ struct IoResult {
   bool ok() const noexcept { return err == 0; }
 };
 
-IoResult poll_read(int fd, void* buf, std::size_t len) noexcept;
-IoResult poll_write(int fd, const void* buf, std::size_t len) noexcept;
+// An absolute deadline; Deadline::max() waits for ever.
+using Deadline = std::chrono::steady_clock::time_point;
+inline constexpr Deadline kNoDeadline = Deadline::max();
 
-// Parks until fd is readable / writable (or has an error or hangup).
-// Returns 0, or an errno value if fd cannot be polled.
-int wait_readable(int fd) noexcept;
-int wait_writable(int fd) noexcept;
+IoResult poll_read(int fd, void* buf, std::size_t len, Deadline deadline = kNoDeadline) noexcept;
+IoResult poll_write(int fd, const void* buf, std::size_t len,
+                    Deadline deadline = kNoDeadline) noexcept;
+
+// Parks until fd is readable / writable (or has an error or hangup), or the
+// deadline passes. Returns 0, ETIMEDOUT, or an errno value if fd cannot be
+// polled (EBADF once poll_close'd).
+int wait_readable(int fd, Deadline deadline = kNoDeadline) noexcept;
+int wait_writable(int fd, Deadline deadline = kNoDeadline) noexcept;
 
 // Closes fd. Fibers waiting on it in the calls above wake and fail with
 // EBADF, as a Go connection's pending reads fail when it is closed (with
