@@ -6,7 +6,6 @@
 
 #include "command.h"
 #include "source.h"
-#include "vfs/sub.h"
 #include "vfs/testing/test_fs.h"
 #include "vfs/walk.h"
 
@@ -16,12 +15,8 @@ namespace {
 void check(Context& ctx, const std::string& arg) {
   auto src = resolve(arg, Enter::last_archive);
   if (!src) return ctx.fail(src.error());
+  if (auto s = src->make_root(); !s) return ctx.fail(s.error());
   FSRef fs = src->fs;
-  if (src->name != ".") {
-    auto dir = vfs::sub(src->fs, src->name);
-    if (!dir) return ctx.fail(src->display(dir.error()));
-    fs = FSRef(std::move(*dir));
-  }
   // What the tree holds, by a plain walk: the checker then checks that
   // every other way of looking (open, stat, read_dir in pieces, glob, sub,
   // concurrent reads) agrees with it.

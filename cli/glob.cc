@@ -5,7 +5,6 @@
 #include "source.h"
 #include "vfs/read_link.h"
 #include "vfs/stat.h"
-#include "vfs/sub.h"
 
 namespace vfs::cli {
 namespace {
@@ -19,12 +18,8 @@ struct GlobOptions {
 void glob(Context& ctx, const GlobOptions& o) {
   auto src = resolve(o.path, Enter::last_archive);
   if (!src) return ctx.fail(src.error());
+  if (auto s = src->make_root(); !s) return ctx.fail(s.error());
   FSRef fs = src->fs;
-  if (src->name != ".") {
-    auto dir = vfs::sub(src->fs, src->name);
-    if (!dir) return ctx.fail(src->display(dir.error()));
-    fs = FSRef(std::move(*dir));
-  }
   auto names = vfs::glob(*fs, o.pattern);
   if (!names) return ctx.fail(names.error().message());
   for (const std::string& name : *names) {

@@ -6,7 +6,6 @@
 #include "command.h"
 #include "source.h"
 #include "vfs/http_server.h"
-#include "vfs/sub.h"
 
 namespace vfs::cli {
 namespace {
@@ -33,12 +32,8 @@ void serve(Context& ctx, const ServeOptions& o) {
     return ctx.fail(fmt::format("serve: bad --addr \"{}\": want HOST:PORT", o.addr));
   auto src = resolve(o.path, Enter::last_archive);
   if (!src) return ctx.fail(src.error());
+  if (auto s = src->make_root(); !s) return ctx.fail(s.error());
   FSRef fs = src->fs;
-  if (src->name != ".") {
-    auto dir = vfs::sub(src->fs, src->name);
-    if (!dir) return ctx.fail(src->display(dir.error()));
-    fs = FSRef(std::move(*dir));
-  }
   http::ServerOptions options;
   options.directory_listing = !o.no_listing;
   ctx.out.flush();

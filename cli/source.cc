@@ -11,6 +11,7 @@
 #include "vfs/archive.h"
 #include "vfs/dir_fs.h"
 #include "vfs/stat.h"
+#include "vfs/sub.h"
 
 namespace vfs::cli {
 namespace {
@@ -95,6 +96,19 @@ Error not_found(std::string_view arg, int err) {
 std::string Source::display(std::string_view fs_name) const {
   if (!alias_name.empty() && fs_name == alias_name) return alias_display;
   return display_join(fs_display, fs_name);
+}
+
+Status Source::make_root() {
+  if (name == ".") return {};
+  auto dir = vfs::sub(fs, name);
+  if (!dir) return display(dir.error());
+  outer.push_back(fs);
+  fs_display = display(name);
+  alias_name.clear();
+  alias_display.clear();
+  fs = FSRef(std::move(*dir));
+  name = ".";
+  return {};
 }
 
 Error Source::display(const Error& err) const { return err.with_path(display(err.path())); }

@@ -32,6 +32,9 @@ struct Source {
   std::string display(std::string_view fs_name) const;
   // `err` with its path spelled as the user would.
   Error display(const Error& err) const;
+  // Makes the directory `name` the root: fs becomes its sub-FS and name
+  // ".", for what works on a whole FS (glob, the checker, the server).
+  Status make_root();
 };
 
 enum class Enter {
