@@ -72,6 +72,19 @@ TEST(Helpers, StatUsesStatFSOrFallsBackToOpen) {
   EXPECT_TRUE(vfs::stat(without, "../x").error().is(errc::invalid));
 }
 
+// Without ReadLinkFS there are no links: a file is no link (invalid), a
+// missing name is missing (not_exist, not invalid: sub's callers tell them
+// apart).
+TEST(Helpers, ReadLinkFallbackTellsMissingFromNotALink) {
+  auto tree = make_tree();
+  OpenOnlyFS without(tree);
+  EXPECT_TRUE(vfs::read_link(without, "b/d/e.go").error().is(errc::invalid));
+  auto missing = vfs::read_link(without, "nope");
+  EXPECT_TRUE(missing.error().is(errc::not_exist)) << missing.error().message();
+  EXPECT_EQ(missing.error().op(), "readlink");
+  EXPECT_TRUE(vfs::read_link(without, "../x").error().is(errc::invalid));
+}
+
 TEST(Helpers, ReadFileUsesReadFileFSOrFallsBackToOpen) {
   auto tree = make_tree();
   CountingFS with(tree);

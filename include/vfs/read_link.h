@@ -25,7 +25,9 @@ class ReadLinkFS : public virtual FS {
 };
 
 // ReadLinkFS::read_link if the FS has it. An FS without it has no symlinks
-// it could read, so: errc::invalid, as Go's fs.ReadLink.
+// it could read, so: errc::invalid, as Go's fs.ReadLink - for a name that
+// exists; a missing one fails as stat does (errc::not_exist), as
+// readlink(2) would.
 Result<std::string> read_link(FS& fs, std::string_view name);
 
 // ReadLinkFS::lstat if the FS has it, else vfs::stat: an FS without
