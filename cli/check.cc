@@ -45,8 +45,7 @@ void add_check(CLI::App& app, Context& ctx) {
   auto path = std::make_shared<std::string>();
   auto* cmd =
       app.add_subcommand("check", "Run the conformance checker on PATH; exit 1 on problems");
-  cmd->add_option("path", *path,
-                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  add_source_option(cmd, *path);
   cmd->callback([path, &ctx] { check(ctx, *path); });
 }
 

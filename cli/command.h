@@ -9,6 +9,12 @@
 
 namespace vfs::cli {
 
+// The optional PATH argument of the commands that take a tree.
+inline CLI::Option* add_source_option(CLI::App* cmd, std::string& path) {
+  return cmd->add_option(
+      "path", path, "A directory, an archive, or a path into one (default: the embedded assets)");
+}
+
 void add_ls(CLI::App& app, Context& ctx);
 void add_tree(CLI::App& app, Context& ctx);
 void add_find(CLI::App& app, Context& ctx);

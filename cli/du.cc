@@ -85,8 +85,7 @@ void add_du(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<DuOptions>();
   auto* cmd =
       app.add_subcommand("du", "Bytes under each directory (apparent sizes), children first");
-  cmd->add_option("path", o->path,
-                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  add_source_option(cmd, o->path);
   cmd->add_flag("-s,--summarize", o->summarize, "Only the total for PATH");
   cmd->add_flag("-H,--human-readable", o->human, "Sizes like 1.5K, 23M, 4.0G");
   cmd->callback([o, &ctx] { du(ctx, *o); });

@@ -88,8 +88,7 @@ void find(Context& ctx, const FindOptions& o) {
 void add_find(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<FindOptions>();
   auto* cmd = app.add_subcommand("find", "Print every path under PATH, in walk order");
-  cmd->add_option("path", o->path,
-                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  add_source_option(cmd, o->path);
   cmd->add_option("--type", o->type, "Only files (f), directories (d) or symlinks (l)")
       ->check(CLI::IsMember({"f", "d", "l"}));
   cmd->add_option("--name", o->name,

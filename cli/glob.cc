@@ -44,8 +44,7 @@ void add_glob(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<GlobOptions>();
   auto* cmd = app.add_subcommand("glob", "Print the names under PATH matching PATTERN (Go syntax)");
   cmd->add_option("pattern", o->pattern, "e.g. 'docs/*.md', '*/[a-c]?.txt'")->required();
-  cmd->add_option("path", o->path,
-                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  add_source_option(cmd, o->path);
   cmd->add_flag("--json", o->json, "One JSON object per match");
   cmd->callback([o, &ctx] { glob(ctx, *o); });
 }

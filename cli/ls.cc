@@ -16,10 +16,6 @@ struct LsOptions {
   bool json = false;
 };
 
-std::string child(std::string_view dir, std::string_view name) {
-  return dir == "." ? std::string(name) : fmt::format("{}/{}", dir, name);
-}
-
 // -l: mode, size, mtime, name, and a symlink's target.
 std::string long_line(const Context& ctx, const FileInfo& info, std::string_view name,
                       std::string_view target) {

@@ -48,8 +48,7 @@ void add_serve(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd =
       app.add_subcommand("serve", "Serve PATH over HTTP until SIGINT/SIGTERM (graceful stop)");
-  cmd->add_option("path", o->path,
-                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  add_source_option(cmd, o->path);
   cmd->add_option("--addr", o->addr, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_flag("--no-listing", o->no_listing, "404 for directories without index.html");

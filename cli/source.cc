@@ -98,6 +98,14 @@ std::string Source::display(std::string_view fs_name) const {
   return display_join(fs_display, fs_name);
 }
 
+std::string child(std::string_view dir, std::string_view name) {
+  if (dir == ".") return std::string(name);
+  std::string s(dir);
+  s += '/';
+  s += name;
+  return s;
+}
+
 Status Source::make_root() {
   if (name == ".") return {};
   auto dir = vfs::sub(fs, name);

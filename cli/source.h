@@ -45,6 +45,9 @@ enum class Enter {
   never_last,
 };
 
+// The name of `name` in the directory `dir` of an FS ("." is the root).
+std::string child(std::string_view dir, std::string_view name);
+
 // A path that starts with this is inside the embedded demo assets
 // ("embed:docs/quickstart.md").
 inline constexpr std::string_view kEmbedPrefix = "embed:";

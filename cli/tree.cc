@@ -15,10 +15,6 @@ struct TreeOptions {
   bool all = false;
 };
 
-std::string child(std::string_view dir, std::string_view name) {
-  return dir == "." ? std::string(name) : fmt::format("{}/{}", dir, name);
-}
-
 // One open directory on the way down: an explicit stack, so a hostile
 // archive's deep tree cannot overflow the thread's.
 struct Frame {
@@ -80,8 +76,7 @@ void tree(Context& ctx, const TreeOptions& o) {
 void add_tree(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<TreeOptions>();
   auto* cmd = app.add_subcommand("tree", "Draw PATH's tree, as tree(1) does, with counts");
-  cmd->add_option("path", o->path,
-                  "A directory, an archive, or a path into one (default: the embedded assets)");
+  add_source_option(cmd, o->path);
   cmd->add_option("-L,--level", o->level, "Descend at most N levels")->check(CLI::PositiveNumber);
   cmd->add_flag("-a,--all", o->all, "Include names that start with '.'");
   cmd->callback([o, &ctx] { tree(ctx, *o); });
