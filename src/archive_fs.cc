@@ -154,6 +154,10 @@ namespace {
 // Approximate bytes of index an entry costs beyond its name and target.
 constexpr std::uint64_t kPerEntry = sizeof(zip::Entry) + sizeof(Record) + 48;
 
+// libarchive's metadata read-ahead counts against the index's budget: it is
+// what the index is built from.
+archive::Limits handle_limits(const ArchiveOptions& o) { return {o.max_ratio, o.max_index_memory}; }
+
 bool is_gzip(ReaderAt& r) {
   char magic[2];
   auto n = r.read_at(magic, 0);
@@ -181,7 +185,7 @@ Status ArchiveFS::Impl::build() {
     gz.emplace(std::move(*r));
     input = archive::Input{nullptr, 0, &*gz};
   }
-  auto h = Handle::open(input, options_.max_ratio, name_);
+  auto h = Handle::open(input, handle_limits(options_), name_);
   if (!h) return std::move(h).error();
   Handle& a = **h;
 
@@ -392,7 +396,8 @@ Status ArchiveFS::Impl::check_readable(std::string_view op, Id id) const {
 Result<std::unique_ptr<Handle>> ArchiveFS::Impl::restream(std::string_view op, Id id) const {
   const Record& r = *record(id);
   const std::string_view name = index_.name(id);
-  auto h = Handle::open(archive::Input{stream_, stream_size_, nullptr}, options_.max_ratio, name_);
+  auto h =
+      Handle::open(archive::Input{stream_, stream_size_, nullptr}, handle_limits(options_), name_);
   if (!h) return Error(std::string(op), std::string(name), h.error().code());
   for (std::uint32_t i = 0;; ++i) {
     auto e = (*h)->next();

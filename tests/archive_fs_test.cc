@@ -459,6 +459,29 @@ TEST(ArchiveFS, LimitsAreNamedWhenExceeded) {
   EXPECT_EQ(vfs::stat(*xz, "zeros")->size, 64 << 20);
 }
 
+// A cpio newc header whose name size is 3.5 GiB: libarchive reads a name
+// ahead into one buffer of that size before parsing it. The read-ahead
+// stops at max_index_memory, named, whether the bytes after the header are
+// plain or come out of gzip; without the bound the copy runs to the end of
+// the input (here 16 MiB, and a bomb could be made as large as it likes).
+TEST(ArchiveFS, HeaderReadAheadIsBounded) {
+  std::string cpio = "070701";
+  for (const char* field :
+       {"00000001", "000081A4", "00000000", "00000000", "00000001", "00000000", "00000000",
+        "00000000", "00000000", "00000000", "00000000", "E0000000", "00000000"}) {
+    cpio += field;
+  }
+  ASSERT_EQ(cpio.size(), 110u);
+  cpio += std::string(16 << 20, 'n');
+  vfs::ArchiveOptions options;
+  options.max_index_memory = 1 << 20;
+  EXPECT_EQ(open_error(write_fixture("long-name.cpio", cpio), options).code(),
+            archive_errc::index_too_large);
+  const std::string plain = write_fixture("long-name-gz.cpio", cpio);
+  ASSERT_EQ(std::system(("gzip -1 -f " + plain).c_str()), 0);
+  EXPECT_EQ(open_error(plain + ".gz", options).code(), archive_errc::index_too_large);
+}
+
 TEST(ArchiveFS, TheRatioLimitNamesItself) {
   const vfs::Error e = open_error(Fixtures::get().path("zeros.tar.xz"));
   EXPECT_EQ(e.code(), archive_errc::ratio_too_high) << e.message();

@@ -76,7 +76,9 @@ struct ArchiveOptions {
   std::uint64_t max_entries = std::uint64_t{1} << 22;
   // The largest entry served, by its recorded size (refused at open).
   std::uint64_t max_entry_size = std::uint64_t{4} << 30;
-  // Memory of the index: names, link targets and per-entry records.
+  // Memory of the index: names, link targets and per-entry records; also
+  // the most metadata libarchive may read ahead to parse one header (a
+  // name, a pax record, a 7z or ISO 9660 directory).
   std::uint64_t max_index_memory = std::uint64_t{256} << 20;
   // Entries that cannot be served by offset are copied into memory during
   // make() when they are at most max_cached_entry bytes, while all copies

@@ -30,16 +30,15 @@ void maybe_yield(std::uint64_t& since, std::uint64_t n) {
 
 }  // namespace
 
-Handle::Handle(Input input, std::uint64_t max_ratio, std::string name)
-    : input_(input), max_ratio_(max_ratio), name_(std::move(name)), buf_(kBlock) {}
+Handle::Handle(Input input, const Limits& limits, std::string name)
+    : input_(input), limits_(limits), name_(std::move(name)), buf_(kBlock) {}
 
 Handle::~Handle() {
   if (a_) archive_read_free(a_);
 }
 
-Result<std::unique_ptr<Handle>> Handle::open(Input input, std::uint64_t max_ratio,
-                                             std::string name) {
-  std::unique_ptr<Handle> h(new Handle(input, max_ratio, std::move(name)));
+Result<std::unique_ptr<Handle>> Handle::open(Input input, const Limits& limits, std::string name) {
+  std::unique_ptr<Handle> h(new Handle(input, limits, std::move(name)));
   h->a_ = archive_read_new();
   if (!h->a_) return Error("open", h->name_, std::make_error_code(std::errc::not_enough_memory));
   // Only these readers, never archive_read_support_format_all(): every
@@ -91,6 +90,7 @@ long Handle::read_cb(struct archive* a, void* self, const void** out) {
   const std::size_t n = std::min(step, h.have_ - h.next_);
   *out = h.buf_.data() + h.next_;
   h.next_ += n;
+  if (!h.input_.at) h.streamed_ += static_cast<std::int64_t>(n);
   h.account(n);
   if (h.error_) {
     archive_set_error(a, EINVAL, "limit exceeded");
@@ -124,7 +124,7 @@ std::int64_t Handle::seek_cb(struct archive*, void* self, std::int64_t offset, i
   return to;
 }
 
-// Counts input, checks the ratio of what the format has read (behind every
+// Counts input, checks the read-ahead and the ratio of what the format has read (behind every
 // compression layer) to what went in, and yields now and then.
 void Handle::account(std::uint64_t in) {
   const auto out =
@@ -132,11 +132,19 @@ void Handle::account(std::uint64_t in) {
   // Only compression layers can multiply bytes (skips of a plain archive
   // move the format on without input). The bottom layer's count is what
   // came from us.
-  if (max_ratio_ != 0 && archive_filter_count(a_) > 1 && out > kRatioGrace) {
+  if (limits_.max_ratio != 0 && archive_filter_count(a_) > 1 && out > kRatioGrace) {
     const auto raw =
         static_cast<std::uint64_t>(std::max<std::int64_t>(archive_filter_bytes(a_, -1), 1));
-    if (out / raw >= max_ratio_)
+    if (out / raw >= limits_.max_ratio)
       error_ = archive_error("open", name_, archive_errc::ratio_too_high);
+  }
+  // Handed out but not consumed by the layer above us: a read-ahead.
+  const std::int64_t handed =
+      input_.at ? pos_ - static_cast<std::int64_t>(have_ - next_) : streamed_;
+  const std::int64_t ahead = handed - archive_filter_bytes(a_, -1);
+  if (limits_.max_read_ahead != 0 && ahead > 0 &&
+      static_cast<std::uint64_t>(ahead) > limits_.max_read_ahead + kBlock) {
+    error_ = archive_error("open", name_, archive_errc::index_too_large);
   }
   maybe_yield(since_yield_, in + (out - std::min(out, last_out_)));
   last_out_ = out;

@@ -8,6 +8,18 @@
 // `max_ratio` x 16 KiB beyond what was checked), and on a fiber they yield
 // every few MiB of input plus output so that decompression shares its P.
 //
+// They also bound libarchive's read-ahead. A format reader fetches a
+// header's variable part (a cpio name, a pax record, a 7z or ISO 9660
+// directory) into one buffer of the size the header claims before it parses
+// it: a hostile size makes that buffer as large as the rest of the input
+// (libarchive 3.6's cpio reader checks no name size: a 4 GiB name of a
+// newc header is a 4 GiB reservation). The reservation is address space
+// only; the callbacks stop the copy into it once the format holds more
+// than `max_read_ahead` bytes it has not consumed. That count is exact when
+// libarchive reads the format's bytes directly (plain archives, and gzip,
+// which ArchiveFS inflates itself); behind a libarchive filter (bzip2, xz,
+// zstd) it counts compressed bytes.
+//
 // Internal: not installed. One Handle is used by one thread at a time.
 #pragma once
 
@@ -34,14 +46,18 @@ struct Input {
   Reader* stream = nullptr;
 };
 
+struct Limits {
+  std::uint64_t max_ratio = 0;       // 0: none
+  std::uint64_t max_read_ahead = 0;  // 0: none
+};
+
 class Handle {
  public:
   // Opens a reader with the enabled formats and filters over `input`
   // (borrowed), and reads until libarchive has recognised a format: fails
   // with archive_errc::not_archive if none does. `name` names the archive
   // in errors.
-  static Result<std::unique_ptr<Handle>> open(Input input, std::uint64_t max_ratio,
-                                              std::string name);
+  static Result<std::unique_ptr<Handle>> open(Input input, const Limits& limits, std::string name);
   ~Handle();
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
@@ -66,7 +82,7 @@ class Handle {
   std::string format_name() const;
 
  private:
-  explicit Handle(Input input, std::uint64_t max_ratio, std::string name);
+  explicit Handle(Input input, const Limits& limits, std::string name);
   Error fail(std::string_view op, std::string_view path);
 
   static long read_cb(struct archive*, void* self, const void** buf);
@@ -77,9 +93,10 @@ class Handle {
 
   struct archive* a_ = nullptr;
   Input input_;
-  std::uint64_t max_ratio_;
+  Limits limits_;
   std::string name_;
-  std::int64_t pos_ = 0;  // of `at`
+  std::int64_t pos_ = 0;       // of `at`
+  std::int64_t streamed_ = 0;  // bytes of `stream` handed to libarchive
   std::uint64_t since_yield_ = 0;
   std::uint64_t last_out_ = 0;
   std::vector<char> buf_;
