@@ -91,7 +91,7 @@ int plain(const char* path) {
   vfs::SectionReader raw(*at, 0, size);
   auto gz = vfs::gzip::GzipReader::open(raw);
   if (!gz) die(gz.error().message());
-  auto h = vfs::archive::Handle::open(vfs::archive::Input{nullptr, 0, &*gz}, 0, path);
+  auto h = vfs::archive::Handle::open(vfs::archive::Input{nullptr, 0, &*gz}, {}, path);
   if (!h) die(h.error().message());
   std::uint64_t files = 0;
   for (;;) {
