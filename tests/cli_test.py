@@ -8,11 +8,15 @@ Usage: cli_test.py VFS_BINARY [unittest arguments, e.g. a class name]
 import gzip
 import json
 import os
+import re
+import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -347,6 +351,96 @@ class Serve(Tree):
         _, err, status = vfs("serve", "--addr", "nonsense", check=False)
         self.assertEqual(status, 1)
         self.assertIn("bad --addr", err)
+
+
+class IdleConnections(Tree):
+    """vfs serve holds 10,000 idle keep-alive connections (its default cap),
+    each a parked fiber with its socket on the poller: any of them is still
+    answered at once, one more is refused with 503 until one leaves, and
+    SIGTERM closes them all and exits 0. The server starts with a soft
+    descriptor limit of 1024 and must raise it itself, as a Go server does."""
+
+    IDLE = 10_000
+    BATCH = 500  # connected, asked, answered: within the listen backlog
+
+    @staticmethod
+    def read_response(s):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                return None, data
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        while len(body) < length:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return int(head[9:12]), body
+
+    def get(self, s, path):
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        return self.read_response(s)
+
+    def connect(self, port):
+        s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        return s
+
+    def test_ten_thousand_idle_connections(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        need = self.IDLE + 200
+        if hard < need:
+            self.skipTest(f"the hard descriptor limit ({hard}) is below {need}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
+
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
+
+        p = subprocess.Popen([VFS, "serve", "--addr", "127.0.0.1:0", self.dir],
+                             stderr=subprocess.PIPE, text=True, preexec_fn=low_limit)
+        socks = []
+        try:
+            line = p.stderr.readline()
+            self.assertIn("listening on http://127.0.0.1:", line)
+            port = int(line.strip().rstrip("/").rsplit(":", 1)[1])
+            for first in range(0, self.IDLE, self.BATCH):
+                batch = [self.connect(port) for _ in range(self.BATCH)]
+                for s in batch:
+                    s.sendall(b"GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+                for s in batch:
+                    self.assertEqual(self.read_response(s), (200, b"alpha\n"))
+                socks += batch
+            fds = len(os.listdir(f"/proc/{p.pid}/fd"))
+            self.assertGreaterEqual(fds, self.IDLE)
+            with open(f"/proc/{p.pid}/status") as f:
+                rss = re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)
+            print(f"\n  {self.IDLE} idle connections: server RSS {int(rss) // 1024} MiB",
+                  file=sys.stderr)
+            for i in (self.IDLE - 1, self.IDLE // 2, 0):
+                self.assertEqual(self.get(socks[i], "/docs/readme.md"), (200, b"# readme\n"))
+            extra = self.connect(port)
+            self.assertEqual(self.read_response(extra)[0], 503)
+            extra.close()
+            socks.pop(0).close()
+            deadline = time.monotonic() + 60
+            while len(os.listdir(f"/proc/{p.pid}/fd")) >= fds and time.monotonic() < deadline:
+                time.sleep(0.01)
+            last = self.connect(port)
+            self.assertEqual(self.get(last, "/a.txt"), (200, b"alpha\n"))
+            last.close()
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(p.wait(timeout=120), 0)
+            closed = sum(1 for s in socks if s.recv(1) == b"")
+            self.assertEqual(closed, len(socks))
+        finally:
+            for s in socks:
+                s.close()
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            p.stderr.close()
 
 
 class Errors(Tree):

@@ -129,7 +129,9 @@ class FileServer {
 // message on stderr if listening failed). Prints "listening on
 // http://host:port/" to stderr once listening. The signals are blocked in
 // the calling thread (the runtime's threads inherit that) and taken by a
-// sigwait thread.
+// sigwait thread. Like a Go program, it first raises the process's soft
+// RLIMIT_NOFILE to the hard limit, so that connections up to
+// max_connections are not refused for want of descriptors.
 int serve_until_signal(FSRef fs, std::string_view host, int port, ServerOptions options = {});
 
 }  // namespace vfs::http

@@ -3,6 +3,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -241,7 +242,23 @@ ServerStats FileServer::stats() const noexcept {
   return st;
 }
 
+namespace {
+
+// A server's process may hold as many descriptors as its hard limit allows,
+// as Go's runtime arranges at start (os/rlimit.go): the soft limit, often
+// 1024, would refuse connections far below max_connections.
+void raise_descriptor_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+}  // namespace
+
 int serve_until_signal(FSRef fs, std::string_view host, int port, ServerOptions options) {
+  raise_descriptor_limit();
   sigset_t signals, old;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
