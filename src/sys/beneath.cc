@@ -111,11 +111,13 @@ Ret keep_as_path(int fd, const struct ::stat& st, int flags) noexcept {
 // absolute target and a ".." at the root do; the rest is the same walk.
 Ret walk_confined(int root, std::string_view path, int flags, Resolve scope) noexcept {
   constexpr int kMaxSymlinks = 40;  // Linux's own limit
+  constexpr int kMaxRaces = 10000;  // then EAGAIN, as openat2 says when renames race it
   const bool follow_last = (flags & O_NOFOLLOW) == 0;
   DirChain chain(root);
   std::deque<std::string> pending;
   push_front_components(pending, path);
   int links = 0;
+  int races = 0;
   while (!pending.empty()) {
     const std::string name = std::move(pending.front());
     pending.pop_front();
@@ -172,9 +174,12 @@ Ret walk_confined(int root, std::string_view path, int flags, Resolve scope) noe
       if (flags & O_PATH) return keep_as_path(fd, st, flags);
       ::close(fd);
       // O_NOFOLLOW: if the name became a symlink since we looked, ELOOP,
-      // and the name is looked at again, as the symlink it is now.
+      // and the name is looked at again, as the symlink it is now. Such
+      // retries are not links followed: a rename racing with us at our own
+      // pace could otherwise use up the symlink budget and make it ELOOP.
       Ret r = openat(chain.current(), name.c_str(), flags | O_NOFOLLOW);
-      if (r.err != ELOOP || ++links > kMaxSymlinks) return r;
+      if (r.err != ELOOP) return r;
+      if (++races > kMaxRaces) return {-1, EAGAIN};
       pending.push_front(name);
       continue;
     }
