@@ -169,8 +169,8 @@ bool is_gzip(ReaderAt& r) {
 Status ArchiveFS::Impl::build() {
   // gzip is inflated here, with ISA-L, recording checkpoints as it goes, so
   // that the one pass also yields random access into the stream; libarchive
-  // sees the tar (or cpio, ar) inside. Every other compression is left to
-  // libarchive's filters.
+  // sees the tar (or cpio, ar) inside. xz, bzip2 and zstd are decoded by
+  // the Handle (src/archive/decoder.h): libarchive never decompresses.
   gzip::Options gz_options;
   gz_options.name = name_;
   gz_options.limits.max_ratio =

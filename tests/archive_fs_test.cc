@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "archive/archive_error.h"
+#include "archive/decoder.h"
+#include "archive_source.h"
 #include "test_util.h"
 #include "vfs/archive_fs.h"
 #include "vfs/map_fs.h"
@@ -462,8 +464,10 @@ TEST(ArchiveFS, LimitsAreNamedWhenExceeded) {
 // A cpio newc header whose name size is 3.5 GiB: libarchive reads a name
 // ahead into one buffer of that size before parsing it. The read-ahead
 // stops at max_index_memory, named, whether the bytes after the header are
-// plain or come out of gzip; without the bound the copy runs to the end of
-// the input (here 16 MiB, and a bomb could be made as large as it likes).
+// plain or come out of gzip, xz, zstd or bzip2; without the bound the copy
+// runs to the end of the input (here 16 MiB, and a bomb could be made as
+// large as it likes). The ratio limit is off for the compressed ones: 16
+// MiB of one byte is a bomb too.
 TEST(ArchiveFS, HeaderReadAheadIsBounded) {
   std::string cpio = "070701";
   for (const char* field :
@@ -480,6 +484,70 @@ TEST(ArchiveFS, HeaderReadAheadIsBounded) {
   const std::string plain = write_fixture("long-name-gz.cpio", cpio);
   ASSERT_EQ(std::system(("gzip -1 -f " + plain).c_str()), 0);
   EXPECT_EQ(open_error(plain + ".gz", options).code(), archive_errc::index_too_large);
+  options.max_ratio = 0;
+  for (const std::string tool : {"xz -0 -T1", "zstd -1 -q", "bzip2 -1"}) {
+    const std::string packed = write_fixture("long-name-packed.cpio", cpio);
+    ASSERT_EQ(std::system((tool + " -c " + packed + " > " + packed + ".z").c_str()), 0);
+    EXPECT_EQ(open_error(packed + ".z", options).code(), archive_errc::index_too_large) << tool;
+  }
+}
+
+// The decoders libarchive's input goes through (src/archive/decoder.h):
+// concatenated streams are one, and truncation, corruption and bombs are
+// named errors.
+TEST(ArchiveFS, DecodersOfXzZstdAndBzip2) {
+  using vfs::archive::Codec;
+  const std::string a = "first stream\n", b = std::string(200000, 'b') + "second\n";
+  const std::string dir = write_fixture("decoder-a", a);
+  write_fixture("decoder-b", b);
+  const std::string base = dir.substr(0, dir.rfind('/') + 1);
+  auto decode = [](const std::string& bytes, Codec c,
+                   vfs::archive::DecoderLimits limits = {}) -> vfs::Result<std::string> {
+    vfs::internal::BufferReaderAt buffer(bytes);
+    vfs::SectionReader raw(buffer, 0, static_cast<std::int64_t>(bytes.size()));
+    auto d = vfs::archive::open_decoder(c, raw, limits, "x");
+    if (!d) return std::move(d).error();
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      auto n = (*d)->read(buf);
+      if (!n) return std::move(n).error();
+      if (*n == 0) return out;
+      out.append(buf, *n);
+    }
+  };
+  const struct {
+    const char* tool;
+    Codec codec;
+  } codecs[] = {{"xz -0 -T1", Codec::xz}, {"zstd -1 -q", Codec::zstd}, {"bzip2 -1", Codec::bzip2}};
+  for (const auto& c : codecs) {
+    SCOPED_TRACE(c.tool);
+    const std::string out = base + "decoder.z";
+    ASSERT_EQ(std::system(("cd " + base + " && " + c.tool + " -c decoder-a > decoder.z && " +
+                           c.tool + " -c decoder-b >> decoder.z")
+                              .c_str()),
+              0);
+    const std::string packed = read_disk(out);
+    EXPECT_EQ(vfs::archive::sniff_codec(packed), c.codec);
+    auto whole = decode(packed, c.codec);
+    ASSERT_TRUE(whole) << whole.error().message();
+    EXPECT_EQ(*whole, a + b);
+    EXPECT_EQ(decode(packed.substr(0, packed.size() - 9), c.codec).error().code(),
+              archive_errc::truncated);
+    std::string corrupt = packed;
+    corrupt[corrupt.size() / 2] ^= 0x55;
+    corrupt[corrupt.size() / 2 + 1] ^= 0x55;
+    EXPECT_TRUE(decode(corrupt, c.codec).error().is(vfs::errc::invalid));
+    vfs::archive::DecoderLimits strict;
+    strict.max_ratio = 2;                          // 200 KB of one byte is far above it...
+    EXPECT_TRUE(decode(packed, c.codec, strict));  // ...but under the 1 MiB grace
+    const std::string big = write_fixture("decoder-big", std::string(3 << 20, 'z'));
+    ASSERT_EQ(std::system((c.tool + std::string(" -c ") + big + " > " + big + ".z").c_str()), 0);
+    EXPECT_EQ(decode(read_disk(big + ".z"), c.codec, strict).error().code(),
+              archive_errc::ratio_too_high);
+  }
+  EXPECT_EQ(vfs::archive::sniff_codec("BZh0"), Codec::none);
+  EXPECT_EQ(vfs::archive::sniff_codec("\x1f\x8b"), Codec::none);  // gzip has its own reader
 }
 
 TEST(ArchiveFS, TheRatioLimitNamesItself) {

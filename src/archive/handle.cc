@@ -14,11 +14,8 @@ namespace vfs::archive {
 namespace {
 
 constexpr std::size_t kBlock = 64 * 1024;
-constexpr std::size_t kCompressedStep = 16 * 1024;
 // Input plus output between two yields on a fiber: a few ms of work.
 constexpr std::uint64_t kYieldEvery = std::uint64_t{4} << 20;
-// Output below this passes the ratio check (a small file of zeros is fine).
-constexpr std::uint64_t kRatioGrace = std::uint64_t{1} << 20;
 
 void maybe_yield(std::uint64_t& since, std::uint64_t n) {
   since += n;
@@ -41,28 +38,43 @@ Result<std::unique_ptr<Handle>> Handle::open(Input input, const Limits& limits, 
   std::unique_ptr<Handle> h(new Handle(input, limits, std::move(name)));
   h->a_ = archive_read_new();
   if (!h->a_) return Error("open", h->name_, std::make_error_code(std::errc::not_enough_memory));
+  if (auto st = h->decode_if_compressed(); !st) return std::move(st).error();
   // Only these readers, never archive_read_support_format_all(): every
   // reader enabled is attack surface reachable by any byte string a user
   // opens, and libarchive's recent CVEs sit mostly in the ones we leave out
-  // (RAR, RAR5, WARC, LHA, CAB, zisofs, mtree). zip has ZipFS. Filters
-  // likewise: no uuencode, lzip, lzop, grzip, lrzip or program filters.
+  // (RAR, RAR5, WARC, LHA, CAB, zisofs, mtree). zip has ZipFS. No filters:
+  // compressed input is decoded before libarchive sees it (see handle.h).
   archive_read_support_format_tar(h->a_);
   archive_read_support_format_7zip(h->a_);
   archive_read_support_format_iso9660(h->a_);
   archive_read_support_format_cpio(h->a_);
   archive_read_support_format_ar(h->a_);
-  archive_read_support_filter_gzip(h->a_);
-  archive_read_support_filter_bzip2(h->a_);
-  archive_read_support_filter_xz(h->a_);
-  archive_read_support_filter_zstd(h->a_);
   archive_read_set_read_callback(h->a_, &Handle::read_cb);
-  if (input.at) {
+  if (h->input_.at) {
     archive_read_set_skip_callback(h->a_, &Handle::skip_cb);
     archive_read_set_seek_callback(h->a_, &Handle::seek_cb);
   }
   archive_read_set_callback_data(h->a_, h.get());
   if (archive_read_open1(h->a_) != ARCHIVE_OK) return h->fail("open", h->name_);
   return h;
+}
+
+// An xz, bzip2 or zstd input becomes the stream of its decoded bytes.
+Status Handle::decode_if_compressed() {
+  if (!input_.at) return {};
+  char head[8];
+  auto n = input_.at->read_at(head, 0);
+  if (!n) return Error("open", name_, n.error().code());
+  codec_ = sniff_codec(std::string_view(head, *n));
+  if (codec_ == Codec::none) return {};
+  compressed_ = std::make_unique<SectionReader>(*input_.at, 0, input_.size);
+  DecoderLimits limits;
+  limits.max_ratio = limits_.max_ratio;
+  auto d = open_decoder(codec_, *compressed_, limits, name_);
+  if (!d) return std::move(d).error();
+  decoder_ = std::move(*d);
+  input_ = Input{nullptr, 0, decoder_.get()};
+  return {};
 }
 
 long Handle::read_cb(struct archive* a, void* self, const void** out) {
@@ -83,11 +95,7 @@ long Handle::read_cb(struct archive* a, void* self, const void** out) {
     h.next_ = 0;
     h.have_ = *n;
   }
-  // Behind a compression layer, input goes in small steps: each step is a
-  // chance to check the ratio and to yield, and a step of a bomb inflates
-  // to at most max_ratio times its size.
-  const std::size_t step = archive_filter_count(a) > 1 ? kCompressedStep : h.have_;
-  const std::size_t n = std::min(step, h.have_ - h.next_);
+  const std::size_t n = h.have_ - h.next_;
   *out = h.buf_.data() + h.next_;
   h.next_ += n;
   if (!h.input_.at) h.streamed_ += static_cast<std::int64_t>(n);
@@ -124,30 +132,17 @@ std::int64_t Handle::seek_cb(struct archive*, void* self, std::int64_t offset, i
   return to;
 }
 
-// Counts input, checks the read-ahead and the ratio of what the format has read (behind every
-// compression layer) to what went in, and yields now and then.
+// Checks the read-ahead, and yields now and then.
 void Handle::account(std::uint64_t in) {
-  const auto out =
-      static_cast<std::uint64_t>(std::max<std::int64_t>(archive_filter_bytes(a_, 0), 0));
-  // Only compression layers can multiply bytes (skips of a plain archive
-  // move the format on without input). The bottom layer's count is what
-  // came from us.
-  if (limits_.max_ratio != 0 && archive_filter_count(a_) > 1 && out > kRatioGrace) {
-    const auto raw =
-        static_cast<std::uint64_t>(std::max<std::int64_t>(archive_filter_bytes(a_, -1), 1));
-    if (out / raw >= limits_.max_ratio)
-      error_ = archive_error("open", name_, archive_errc::ratio_too_high);
-  }
-  // Handed out but not consumed by the layer above us: a read-ahead.
+  // Handed out but not consumed by the format yet: a read-ahead.
   const std::int64_t handed =
       input_.at ? pos_ - static_cast<std::int64_t>(have_ - next_) : streamed_;
-  const std::int64_t ahead = handed - archive_filter_bytes(a_, -1);
+  const std::int64_t ahead = handed - archive_filter_bytes(a_, 0);
   if (limits_.max_read_ahead != 0 && ahead > 0 &&
       static_cast<std::uint64_t>(ahead) > limits_.max_read_ahead + kBlock) {
     error_ = archive_error("open", name_, archive_errc::index_too_large);
   }
-  maybe_yield(since_yield_, in + (out - std::min(out, last_out_)));
-  last_out_ = out;
+  maybe_yield(since_yield_, in);
 }
 
 Result<archive_entry*> Handle::next() {
@@ -167,7 +162,7 @@ Result<std::size_t> Handle::read_data(std::span<char> buf, std::string_view entr
 
 std::int64_t Handle::format_offset() const { return archive_filter_bytes(a_, 0); }
 
-int Handle::compression_layers() const { return archive_filter_count(a_) - 1; }
+int Handle::compression_layers() const { return codec_ == Codec::none ? 0 : 1; }
 
 bool Handle::contiguous_data() const {
   switch (archive_format(a_) & ARCHIVE_FORMAT_BASE_MASK) {
@@ -182,9 +177,9 @@ bool Handle::contiguous_data() const {
 
 std::string Handle::format_name() const {
   std::string out = archive_format_name(a_) ? archive_format_name(a_) : "unknown";
-  for (int i = archive_filter_count(a_) - 2; i >= 0; --i) {
+  if (codec_ != Codec::none) {
     out += " + ";
-    out += archive_filter_name(a_, i);
+    out += codec_name(codec_);
   }
   return out;
 }
