@@ -40,13 +40,7 @@ class Decoder : public Reader {
   Result<std::size_t> read(std::span<char> out) final {
     if (out.empty() || done_) return std::size_t{0};
     for (;;) {
-      if (next_ == have_ && !raw_eof_) {
-        auto n = raw_.read(in_);
-        if (!n) return std::move(n).error();
-        next_ = 0;
-        have_ = *n;
-        raw_eof_ = *n == 0;
-      }
+      if (auto st = refill(); !st) return std::move(st).error();
       const bool last = raw_eof_ && next_ == have_;
       Step s = step(std::span<const char>(in_.data() + next_, have_ - next_), out, last);
       next_ += s.used;
@@ -59,13 +53,7 @@ class Decoder : public Reader {
       }
       if (s.stream_end) {
         // Another stream may follow (xz -T, pbzip2 and zstd write several).
-        if (next_ == have_ && !raw_eof_) {
-          auto n = raw_.read(in_);
-          if (!n) return std::move(n).error();
-          next_ = 0;
-          have_ = *n;
-          raw_eof_ = *n == 0;
-        }
+        if (auto st = refill(); !st) return std::move(st).error();
         if (next_ == have_ && raw_eof_) {
           done_ = true;
         } else if (auto st = restart(); !st) {
@@ -86,6 +74,17 @@ class Decoder : public Reader {
   // Readies the codec for the next concatenated stream.
   virtual Status restart() { return {}; }
   Error fail(archive_errc e) const { return archive_error("read", name_, e); }
+
+  // Reads more input once the buffer is used up (and the input not ended).
+  Status refill() {
+    if (next_ < have_ || raw_eof_) return {};
+    auto n = raw_.read(in_);
+    if (!n) return std::move(n).error();
+    next_ = 0;
+    have_ = *n;
+    raw_eof_ = *n == 0;
+    return {};
+  }
   const DecoderLimits& limits() const { return limits_; }
 
  private:
