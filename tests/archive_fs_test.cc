@@ -496,12 +496,12 @@ TEST(ArchiveFS, HeaderReadAheadIsBounded) {
 // concatenated streams are one, and truncation, corruption and bombs are
 // named errors.
 TEST(ArchiveFS, DecodersOfXzZstdAndBzip2) {
-  using vfs::archive::Codec;
+  using vfs::ArchiveFormat;
   const std::string a = "first stream\n", b = std::string(200000, 'b') + "second\n";
   const std::string dir = write_fixture("decoder-a", a);
   write_fixture("decoder-b", b);
   const std::string base = dir.substr(0, dir.rfind('/') + 1);
-  auto decode = [](const std::string& bytes, Codec c,
+  auto decode = [](const std::string& bytes, ArchiveFormat c,
                    vfs::archive::DecoderLimits limits = {}) -> vfs::Result<std::string> {
     vfs::internal::BufferReaderAt buffer(bytes);
     vfs::SectionReader raw(buffer, 0, static_cast<std::int64_t>(bytes.size()));
@@ -518,8 +518,10 @@ TEST(ArchiveFS, DecodersOfXzZstdAndBzip2) {
   };
   const struct {
     const char* tool;
-    Codec codec;
-  } codecs[] = {{"xz -0 -T1", Codec::xz}, {"zstd -1 -q", Codec::zstd}, {"bzip2 -1", Codec::bzip2}};
+    ArchiveFormat codec;
+  } codecs[] = {{"xz -0 -T1", ArchiveFormat::xz},
+                {"zstd -1 -q", ArchiveFormat::zstd},
+                {"bzip2 -1", ArchiveFormat::bzip2}};
   for (const auto& c : codecs) {
     SCOPED_TRACE(c.tool);
     const std::string out = base + "decoder.z";
@@ -528,7 +530,7 @@ TEST(ArchiveFS, DecodersOfXzZstdAndBzip2) {
                               .c_str()),
               0);
     const std::string packed = read_disk(out);
-    EXPECT_EQ(vfs::archive::sniff_codec(packed), c.codec);
+    EXPECT_EQ(vfs::detect_archive_format(packed), c.codec);
     auto whole = decode(packed, c.codec);
     ASSERT_TRUE(whole) << whole.error().message();
     EXPECT_EQ(*whole, a + b);
@@ -546,8 +548,9 @@ TEST(ArchiveFS, DecodersOfXzZstdAndBzip2) {
     EXPECT_EQ(decode(read_disk(big + ".z"), c.codec, strict).error().code(),
               archive_errc::ratio_too_high);
   }
-  EXPECT_EQ(vfs::archive::sniff_codec("BZh0"), Codec::none);
-  EXPECT_EQ(vfs::archive::sniff_codec("\x1f\x8b"), Codec::none);  // gzip has its own reader
+  EXPECT_FALSE(vfs::archive::has_decoder(vfs::detect_archive_format(std::string_view("BZh0"))));
+  // gzip has its own reader (src/gzip).
+  EXPECT_EQ(decode("\x1f\x8b\x08", ArchiveFormat::gzip).error().code(), archive_errc::not_archive);
 }
 
 TEST(ArchiveFS, TheRatioLimitNamesItself) {

@@ -238,45 +238,18 @@ Result<std::unique_ptr<Reader>> make(Reader& raw, const DecoderLimits& limits, s
 
 }  // namespace
 
-Codec sniff_codec(std::string_view head) noexcept {
-  if (head.substr(0, 6) == std::string_view("\xFD"
-                                            "7zXZ\0",
-                                            6))
-    return Codec::xz;
-  if (head.size() >= 4 && head.substr(0, 3) == "BZh" && head[3] >= '1' && head[3] <= '9') {
-    return Codec::bzip2;
-  }
-  if (head.substr(0, 4) == "\x28\xB5\x2F\xFD") return Codec::zstd;
-  return Codec::none;
-}
-
-const char* codec_name(Codec c) noexcept {
-  switch (c) {
-    case Codec::xz:
-      return "xz";
-    case Codec::bzip2:
-      return "bzip2";
-    case Codec::zstd:
-      return "zstd";
-    case Codec::none:
-      break;
-  }
-  return "none";
-}
-
-Result<std::unique_ptr<Reader>> open_decoder(Codec codec, Reader& raw, const DecoderLimits& limits,
-                                             std::string name) {
-  switch (codec) {
-    case Codec::xz:
+Result<std::unique_ptr<Reader>> open_decoder(ArchiveFormat format, Reader& raw,
+                                             const DecoderLimits& limits, std::string name) {
+  switch (format) {
+    case ArchiveFormat::xz:
       return make<XzDecoder>(raw, limits, std::move(name));
-    case Codec::bzip2:
+    case ArchiveFormat::bzip2:
       return make<Bzip2Decoder>(raw, limits, std::move(name));
-    case Codec::zstd:
+    case ArchiveFormat::zstd:
       return make<ZstdDecoder>(raw, limits, std::move(name));
-    case Codec::none:
-      break;
+    default:
+      return archive_error("open", name, archive_errc::not_archive);
   }
-  return archive_error("open", name, archive_errc::not_archive);
 }
 
 }  // namespace vfs::archive

@@ -16,19 +16,18 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 
+#include "vfs/archive.h"
 #include "vfs/reader.h"
 #include "vfs/result.h"
 
 namespace vfs::archive {
 
-enum class Codec : std::uint8_t { none, xz, bzip2, zstd };
-
-// The codec whose magic starts `head` (6 bytes suffice), or none.
-Codec sniff_codec(std::string_view head) noexcept;
-
-const char* codec_name(Codec c) noexcept;
+// True for the formats open_decoder takes (detect_archive_format tells
+// which a stream is).
+constexpr bool has_decoder(ArchiveFormat f) noexcept {
+  return f == ArchiveFormat::xz || f == ArchiveFormat::bzip2 || f == ArchiveFormat::zstd;
+}
 
 struct DecoderLimits {
   // Output bytes per input byte, checked once more than 1 MiB came out
@@ -39,10 +38,11 @@ struct DecoderLimits {
 };
 
 // The decompressed bytes of `raw` (borrowed; read from its start), which
-// must hold one or more concatenated streams of `codec`. Errors name `name`
+// must hold one or more concatenated streams of `format` (has_decoder: else
+// archive_errc::not_archive). Errors name `name`
 // (the archive): archive_errc::truncated if the input ends inside a stream,
 // malformed for corrupt data, ratio_too_high for a bomb.
-Result<std::unique_ptr<Reader>> open_decoder(Codec codec, Reader& raw, const DecoderLimits& limits,
-                                             std::string name);
+Result<std::unique_ptr<Reader>> open_decoder(ArchiveFormat format, Reader& raw,
+                                             const DecoderLimits& limits, std::string name);
 
 }  // namespace vfs::archive

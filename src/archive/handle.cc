@@ -65,12 +65,13 @@ Status Handle::decode_if_compressed() {
   char head[8];
   auto n = input_.at->read_at(head, 0);
   if (!n) return Error("open", name_, n.error().code());
-  codec_ = sniff_codec(std::string_view(head, *n));
-  if (codec_ == Codec::none) return {};
+  const ArchiveFormat format = detect_archive_format(std::span<const char>(head, *n));
+  if (!has_decoder(format)) return {};
+  compression_ = format;
   compressed_ = std::make_unique<SectionReader>(*input_.at, 0, input_.size);
   DecoderLimits limits;
   limits.max_ratio = limits_.max_ratio;
-  auto d = open_decoder(codec_, *compressed_, limits, name_);
+  auto d = open_decoder(format, *compressed_, limits, name_);
   if (!d) return std::move(d).error();
   decoder_ = std::move(*d);
   input_ = Input{nullptr, 0, decoder_.get()};
@@ -162,7 +163,7 @@ Result<std::size_t> Handle::read_data(std::span<char> buf, std::string_view entr
 
 std::int64_t Handle::format_offset() const { return archive_filter_bytes(a_, 0); }
 
-int Handle::compression_layers() const { return codec_ == Codec::none ? 0 : 1; }
+int Handle::compression_layers() const { return decoder_ ? 1 : 0; }
 
 bool Handle::contiguous_data() const {
   switch (archive_format(a_) & ARCHIVE_FORMAT_BASE_MASK) {
@@ -177,9 +178,9 @@ bool Handle::contiguous_data() const {
 
 std::string Handle::format_name() const {
   std::string out = archive_format_name(a_) ? archive_format_name(a_) : "unknown";
-  if (codec_ != Codec::none) {
+  if (decoder_) {
     out += " + ";
-    out += codec_name(codec_);
+    out += to_string(compression_);
   }
   return out;
 }

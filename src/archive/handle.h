@@ -96,8 +96,8 @@ class Handle {
 
   struct archive* a_ = nullptr;
   Input input_;
-  Codec codec_ = Codec::none;
-  std::unique_ptr<SectionReader> compressed_;  // of input.at, for decoder_
+  ArchiveFormat compression_ = ArchiveFormat::unknown;  // decoded by decoder_ (has_decoder)
+  std::unique_ptr<SectionReader> compressed_;           // of input.at, for decoder_
   std::unique_ptr<Reader> decoder_;
   Limits limits_;
   std::string name_;
