@@ -11,6 +11,7 @@
 
 #include "archive/archive_error.h"
 #include "archive/handle.h"
+#include "archive/tar_reader.h"
 #include "archive_source.h"
 #include "gzip/gzip_reader.h"
 #include "gzip/indexed_reader.h"
@@ -119,6 +120,18 @@ class ArchiveFS::Impl {
 
  private:
   struct Scan;
+  struct Header;
+
+  // Adds one entry to the scan; `place(record, size)` says where a regular
+  // file's bytes are.
+  template <class Place>
+  Status add(Scan& scan, const Header& h, std::uint32_t ordinal, Place&& place);
+  // The pass of the tar reader (archive/tar_reader.h): false if it does not
+  // take this archive, which libarchive must then read.
+  Result<bool> scan_tar(Scan& scan, Reader& stream, Seeker* seeker, std::int64_t size);
+  void reserve(Scan& scan, std::size_t entries);
+  // The pass of libarchive, over any format it reads.
+  Status scan_libarchive(Scan& scan, archive::Input input);
 
   internal::ArchiveSource bytes_;  // the archive's File, and how to read it
   std::string name_;
@@ -146,7 +159,19 @@ struct ArchiveFS::Impl::Scan {
   std::vector<HardLink> hard_links;
   std::string link_names;
   std::uint64_t cached_bytes = 0;
+  std::uint64_t index_bytes = 0;
   std::string scratch;
+};
+
+// One entry's header, from the tar reader or libarchive.
+struct ArchiveFS::Impl::Header {
+  std::string_view name;  // UTF-8 when it can be
+  unsigned mode = 0;      // st_mode
+  Time mtime;
+  std::int64_t size = 0;  // as declared
+  std::int64_t uid = 0;
+  std::int64_t gid = 0;
+  std::optional<std::string_view> hard, sym;  // link targets
 };
 
 namespace {
@@ -164,135 +189,231 @@ bool is_gzip(ReaderAt& r) {
   return n && *n == 2 && magic[0] == '\x1f' && magic[1] == '\x8b';
 }
 
+// How many entries the archive may hold, to size the scan's vectors once:
+// growing them by doubling touched (and faulted in) twice their final
+// memory, a large part of a scan of small files. A tar entry with data
+// takes at least 1 KiB of the stream; a gzip stream's size is its trailer's
+// (the last member's, modulo 4 GiB: an estimate), and no gzip stream
+// expands more than 1032 times. Reserved pages that stay untouched cost
+// nothing.
+std::size_t expected_entries(ReaderAt& r, std::int64_t size, bool gzip) {
+  std::uint64_t stream = static_cast<std::uint64_t>(std::max<std::int64_t>(size, 0));
+  if (gzip && size >= 4) {
+    unsigned char isize[4];
+    auto n = r.read_at(std::span<char>(reinterpret_cast<char*>(isize), 4), size - 4);
+    if (!n || *n != 4) return 0;
+    const std::uint64_t claimed =
+        isize[0] | isize[1] << 8 | isize[2] << 16 | static_cast<std::uint64_t>(isize[3]) << 24;
+    stream = std::min(claimed, stream * 1032);
+  }
+  return static_cast<std::size_t>(std::min<std::uint64_t>(stream / 1024, 1 << 20));
+}
+
 }  // namespace
 
-Status ArchiveFS::Impl::build() {
-  // gzip is inflated here, with ISA-L, recording checkpoints as it goes, so
-  // that the one pass also yields random access into the stream; libarchive
-  // sees the tar (or cpio, ar) inside. xz, bzip2 and zstd are decoded by
-  // the Handle (src/archive/decoder.h): libarchive never decompresses.
-  gzip::Options gz_options;
-  gz_options.name = name_;
-  gz_options.limits.max_ratio =
-      static_cast<std::uint32_t>(std::min<std::uint64_t>(options_.max_ratio, UINT32_MAX));
-  SectionReader raw(*bytes_.reader, 0, bytes_.size);
-  std::optional<gzip::GzipReader> gz;
-  archive::Input input{bytes_.reader, bytes_.size, nullptr};
-  if (is_gzip(*bytes_.reader)) {
-    const gzip::IndexOptions record{std::max<std::uint64_t>(options_.gzip_span, 1 << 16)};
-    auto r = gzip::GzipReader::open(raw, gz_options, &record);
-    if (!r) return Error("open", name_, r.error().code());
-    gz.emplace(std::move(*r));
-    input = archive::Input{nullptr, 0, &*gz};
-  }
-  auto h = Handle::open(input, handle_limits(options_), name_);
-  if (!h) return std::move(h).error();
-  Handle& a = **h;
+void ArchiveFS::Impl::reserve(Scan& scan, std::size_t entries) {
+  entries =
+      std::min<std::size_t>({entries, options_.max_entries, options_.max_index_memory / kPerEntry});
+  scan.cd.entries.reserve(entries);
+  scan.cd.names.reserve(entries * 32);
+  records_.reserve(entries);
+}
 
-  Scan scan;
-  std::uint64_t index_bytes = 0;
-  bool checked_layers = false;
+template <class Place>
+Status ArchiveFS::Impl::add(Scan& scan, const Header& h, std::uint32_t ordinal, Place&& place) {
+  if (ordinal >= options_.max_entries) {
+    return archive::archive_error("open", name_, archive_errc::too_many_entries);
+  }
+  std::string_view name = h.name;
+  if (name.size() > kMaxNameLength) name = {};  // the index drops it as invalid
+  zip::Entry entry;
+  entry.name_offset = static_cast<std::uint32_t>(scan.cd.names.size());
+  entry.name_size = static_cast<std::uint32_t>(name.size());
+  scan.cd.names.append(name);
+  // ar members written by GNU ar in deterministic mode (Debian's
+  // default) carry permission bits only: no type is a regular file.
+  unsigned mode = h.mode;
+  if ((mode & AE_IFMT) == 0) mode |= AE_IFREG;
+  entry.mode = FileMode::from_posix(mode);
+  entry.modified = h.mtime;
+  entry.uncompressed_size = static_cast<std::uint64_t>(std::max<std::int64_t>(h.size, 0));
+
+  Record rec;
+  rec.ordinal = ordinal;
+  rec.uid = h.uid;
+  rec.gid = h.gid;
+  // A hard link has no file type of its own; it is a file until it takes
+  // its target's mode (finish()).
+  if (h.hard) entry.mode = FileMode(entry.mode.perm().bits());
+  if (entry.mode.is_symlink() || (h.sym && !h.hard)) {
+    const std::string_view target = h.sym ? *h.sym : "";
+    entry.mode = FileMode(FileMode::symlink | entry.mode.perm().bits());
+    rec.data = Data::symlink;
+    rec.offset = targets_.size();
+    entry.uncompressed_size = target.size();
+    targets_.append(target);
+  } else if (!entry.mode.is_regular()) {
+    entry.uncompressed_size = 0;  // directories, devices, FIFOs, sockets: no bytes
+  } else {
+    if (h.hard) {
+      scan.hard_links.push_back({static_cast<std::uint32_t>(scan.cd.entries.size()),
+                                 static_cast<std::uint32_t>(scan.link_names.size()),
+                                 static_cast<std::uint32_t>(h.hard->size())});
+      scan.link_names.append(*h.hard);
+    }
+    if (entry.uncompressed_size > 0) {
+      if (auto st = place(rec, entry.uncompressed_size); !st) return st;
+    }
+  }
+  scan.cd.entries.push_back(entry);
+  records_.push_back(rec);
+  scan.index_bytes += kPerEntry + name.size() +
+                      (rec.data == Data::symlink ? entry.uncompressed_size : 0) +
+                      (h.hard ? h.hard->size() : 0);
+  if (scan.index_bytes > options_.max_index_memory) {
+    return archive::archive_error("open", name_, archive_errc::index_too_large);
+  }
+  return {};
+}
+
+Result<bool> ArchiveFS::Impl::scan_tar(Scan& scan, Reader& stream, Seeker* seeker,
+                                       std::int64_t size) {
+  archive::TarReader tar(stream, seeker, size);
+  for (std::uint32_t ordinal = 0;; ++ordinal) {
+    const archive::TarEntry* t = tar.next();
+    if (!t) break;
+    if (ordinal == 0) format_ = tar.format_name();
+    Header h;
+    h.name = t->name;
+    h.mode = t->mode;
+    h.mtime = Time{} + std::chrono::seconds(t->mtime) +
+              std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(t->mtime_nsec));
+    h.size = t->size;
+    h.uid = t->uid;
+    h.gid = t->gid;
+    if (t->hard_link) h.hard = t->link;
+    if ((t->mode & AE_IFMT) == AE_IFLNK) h.sym = t->link;
+    auto st = add(scan, h, ordinal, [&](Record& rec, std::uint64_t) -> Status {
+      rec.data = Data::window;
+      rec.offset = static_cast<std::uint64_t>(t->data_offset);
+      ++stats_.by_offset;
+      return {};
+    });
+    if (!st) return std::move(st).error();
+  }
+  return !tar.unsupported();
+}
+
+Status ArchiveFS::Impl::scan_libarchive(Scan& scan, archive::Input input) {
+  auto opened = Handle::open(input, handle_limits(options_), name_);
+  if (!opened) return std::move(opened).error();
+  Handle& a = **opened;
+  const bool gz = input.stream != nullptr;
   std::string chunk;
   for (std::uint32_t ordinal = 0;; ++ordinal) {
     auto next = a.next();
     if (!next) return std::move(next).error();
     archive_entry* e = *next;
     if (!e) break;
-    if (!checked_layers) {
+    if (ordinal == 0) {
       // Before any data is skipped: a second compression layer is how a
       // small file becomes a huge skip (a bzip2 of a bzip2 of zeros).
       if (a.compression_layers() + (gz ? 1 : 0) > 1) {
         return archive::archive_error("open", name_, archive_errc::nested_compression);
       }
-      format_ = a.format_name() + (gz ? " + gzip" : "");
-      checked_layers = true;
+      format_ = a.format_name();
     }
-    if (ordinal >= options_.max_entries) {
-      return archive::archive_error("open", name_, archive_errc::too_many_entries);
-    }
-
-    std::string_view name = entry_name(e, scan.scratch);
-    if (name.size() > kMaxNameLength) name = {};  // the index drops it as invalid
-    zip::Entry entry;
-    entry.name_offset = static_cast<std::uint32_t>(scan.cd.names.size());
-    entry.name_size = static_cast<std::uint32_t>(name.size());
-    scan.cd.names.append(name);
-    // ar members written by GNU ar in deterministic mode (Debian's
-    // default) carry permission bits only: no type is a regular file.
-    unsigned mode = archive_entry_mode(e);
-    if ((mode & AE_IFMT) == 0) mode |= AE_IFREG;
-    entry.mode = FileMode::from_posix(mode);
-    entry.modified = entry_mtime(e);
-    const std::int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-    entry.uncompressed_size = static_cast<std::uint64_t>(std::max<std::int64_t>(declared, 0));
-
-    Record rec;
-    rec.ordinal = ordinal;
-    rec.uid = archive_entry_uid(e);
-    rec.gid = archive_entry_gid(e);
-    const char* hard = archive_entry_hardlink(e);
-    const char* sym = archive_entry_symlink(e);
-    // libarchive gives a hard link no file type; it is a file until it
-    // takes its target's mode below.
-    if (hard) entry.mode = FileMode(entry.mode.perm().bits());
-    if (entry.mode.is_symlink() || (sym && !hard)) {
-      const std::string_view target = sym ? sym : "";
-      entry.mode = FileMode(FileMode::symlink | entry.mode.perm().bits());
-      rec.data = Data::symlink;
-      rec.offset = targets_.size();
-      entry.uncompressed_size = target.size();
-      targets_.append(target);
-    } else if (entry.mode.is_dir()) {
-      entry.uncompressed_size = 0;
-    } else if (!entry.mode.is_regular()) {
-      entry.uncompressed_size = 0;  // devices, FIFOs, sockets: no bytes
-    } else {
-      if (hard) {
-        scan.hard_links.push_back({static_cast<std::uint32_t>(scan.cd.entries.size()),
-                                   static_cast<std::uint32_t>(scan.link_names.size()),
-                                   static_cast<std::uint32_t>(std::strlen(hard))});
-        scan.link_names.append(hard);
-      }
-      if (entry.uncompressed_size > 0) {
-        if (a.contiguous_data() && a.compression_layers() == 0 &&
-            archive_entry_sparse_count(e) == 0) {
-          rec.data = Data::window;
-          rec.offset = static_cast<std::uint64_t>(a.format_offset());
-          ++stats_.by_offset;
-        } else if (entry.uncompressed_size <= options_.max_cached_entry &&
-                   scan.cached_bytes + entry.uncompressed_size <= options_.max_cached_bytes) {
-          chunk.resize(entry.uncompressed_size);
-          std::size_t got = 0;
-          for (;;) {
-            auto n = a.read_data(std::span<char>(chunk).subspan(std::min(got, chunk.size())), name);
-            if (!n) return Error("open", name_, n.error().code());
-            if (*n == 0) break;
-            got += *n;
-            if (got > chunk.size()) break;
-          }
-          if (got != chunk.size()) {
-            return archive::archive_error("open", name_, archive_errc::size_mismatch);
-          }
-          rec.data = Data::cached;
-          rec.offset = cache_.size();
-          cache_.push_back(chunk);
-          scan.cached_bytes += chunk.size();
-          ++stats_.cached;
-        } else {
-          rec.data = Data::stream;
-          ++stats_.streamed;
+    Header h;
+    h.name = entry_name(e, scan.scratch);
+    h.mode = archive_entry_mode(e);
+    h.mtime = entry_mtime(e);
+    h.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+    h.uid = archive_entry_uid(e);
+    h.gid = archive_entry_gid(e);
+    if (const char* hard = archive_entry_hardlink(e)) h.hard = hard;
+    if (const char* sym = archive_entry_symlink(e)) h.sym = sym;
+    auto place = [&](Record& rec, std::uint64_t size) -> Status {
+      if (a.contiguous_data() && a.compression_layers() == 0 &&
+          archive_entry_sparse_count(e) == 0) {
+        rec.data = Data::window;
+        rec.offset = static_cast<std::uint64_t>(a.format_offset());
+        ++stats_.by_offset;
+      } else if (size <= options_.max_cached_entry &&
+                 scan.cached_bytes + size <= options_.max_cached_bytes) {
+        chunk.resize(size);
+        std::size_t got = 0;
+        for (;;) {
+          auto n = a.read_data(std::span<char>(chunk).subspan(std::min(got, chunk.size())), h.name);
+          if (!n) return Error("open", name_, n.error().code());
+          if (*n == 0) break;
+          got += *n;
+          if (got > chunk.size()) break;
         }
+        if (got != chunk.size()) {
+          return archive::archive_error("open", name_, archive_errc::size_mismatch);
+        }
+        rec.data = Data::cached;
+        rec.offset = cache_.size();
+        cache_.push_back(chunk);
+        scan.cached_bytes += chunk.size();
+        ++stats_.cached;
+      } else {
+        rec.data = Data::stream;
+        ++stats_.streamed;
       }
-    }
-    scan.cd.entries.push_back(entry);
-    records_.push_back(rec);
-    index_bytes += kPerEntry + name.size() +
-                   (rec.data == Data::symlink ? entry.uncompressed_size : 0) +
-                   (hard ? std::strlen(hard) : 0);
-    if (index_bytes > options_.max_index_memory) {
-      return archive::archive_error("open", name_, archive_errc::index_too_large);
-    }
+      return {};
+    };
+    if (auto st = add(scan, h, ordinal, place); !st) return st;
   }
+  return {};
+}
+
+Status ArchiveFS::Impl::build() {
+  // gzip is inflated here, with ISA-L, recording checkpoints as it goes, so
+  // that the one pass also yields random access into the stream; the tar
+  // reader or libarchive sees the tar (or cpio, ar) inside. xz, bzip2 and
+  // zstd are decoded by the Handle (src/archive/decoder.h): libarchive
+  // never decompresses.
+  gzip::Options gz_options;
+  gz_options.name = name_;
+  gz_options.limits.max_ratio =
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(options_.max_ratio, UINT32_MAX));
+  const gzip::IndexOptions record{std::max<std::uint64_t>(options_.gzip_span, 1 << 16)};
+  SectionReader raw(*bytes_.reader, 0, bytes_.size);
+  std::optional<SectionReader> gz_raw;
+  std::optional<gzip::GzipReader> gz;
+  auto open_gzip = [&]() -> Status {
+    gz.reset();
+    gz_raw.emplace(*bytes_.reader, 0, bytes_.size);
+    auto r = gzip::GzipReader::open(*gz_raw, gz_options, &record);
+    if (!r) return Error("open", name_, r.error().code());
+    gz.emplace(std::move(*r));
+    return {};
+  };
+  if (is_gzip(*bytes_.reader)) {
+    if (auto st = open_gzip(); !st) return st;
+  }
+
+  const std::size_t expected = expected_entries(*bytes_.reader, bytes_.size, gz.has_value());
+  Scan scan;
+  reserve(scan, expected);
+  auto fast = gz ? scan_tar(scan, *gz, nullptr, -1) : scan_tar(scan, raw, &raw, bytes_.size);
+  if (!fast) return std::move(fast).error();
+  if (!*fast) {
+    // Not a tar the tar reader takes: libarchive reads it from the start.
+    scan = Scan{};
+    records_.clear();
+    targets_.clear();
+    stats_ = Stats{};
+    reserve(scan, expected);
+    if (gz) {
+      if (auto st = open_gzip(); !st) return st;
+    }
+    auto st = scan_libarchive(scan, gz ? archive::Input{nullptr, 0, &*gz}
+                                       : archive::Input{bytes_.reader, bytes_.size, nullptr});
+    if (!st) return st;
+  }
+  if (gz) format_ += " + gzip";
   stats_.entries = scan.cd.entries.size();
 
   if (gz) {

@@ -1,5 +1,8 @@
 // ArchiveFS: a tar (plain, .gz, .bz2, .xz, .zst), 7z, ISO 9660, cpio or ar
-// archive as a directory tree, read with libarchive.
+// archive as a directory tree, read with libarchive (a plain or gzipped
+// POSIX, GNU or pax tar is indexed by a tar header reader of our own, which
+// hands every archive it cannot read exactly as libarchive does to
+// libarchive).
 //
 //   auto tar = vfs::ArchiveFS::make("src.tar.gz").value();      // a file on disk
 //   auto inner = vfs::ArchiveFS::make(*zip, "vendor/lib.tar");  // or a file of any FS

@@ -44,7 +44,9 @@ Result<Index> Index::build(CentralDirectory cd, const Limits& limits,
                            std::string_view archive_name) {
   Index index;
   index.cd_ = std::move(cd);
-  index.nodes_.reserve(index.cd_.entries.size() + 1);
+  // Synthesized directories come on top of the records: without room for
+  // them the vector would be copied once more near its end.
+  index.nodes_.reserve(index.cd_.entries.size() + index.cd_.entries.size() / 4 + 16);
   index.nodes_.push_back(Node{});  // the root: an empty name, no record
   index.add_records();
   DirTable dirs;

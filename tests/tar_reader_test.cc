@@ -1,0 +1,147 @@
+// The tar reader (src/archive/tar_reader.h), ArchiveFS's fast path for tar,
+// against libarchive: on tars written by GNU tar (each format), bsdtar and
+// Python's tarfile at test time (tests/tar_fixtures.py), and on thousands
+// of corrupted copies of them. Wherever the tar reader takes an archive it
+// must read every entry as libarchive does; what it declines (old, sparse
+// or unusual headers) ArchiveFS reads with libarchive.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "tar_compare.h"
+#include "test_util.h"
+#include "vfs/archive_fs.h"
+#include "vfs/map_fs.h"
+#include "vfs/read_file.h"
+#include "vfs/stat.h"
+
+namespace {
+
+std::string read_disk(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+class TarFixtures {
+ public:
+  static const TarFixtures& get() {
+    static const TarFixtures f;
+    return f;
+  }
+  std::string bytes(const std::string& name) const { return read_disk(path(name) + ".tar"); }
+  std::string path(const std::string& name) const { return dir_.path() + "/" + name; }
+  // Name -> "fast" or "libarchive".
+  std::map<std::string, std::string> expected;
+  std::string failure;  // why the fixtures could not be made
+
+ private:
+  TarFixtures() {
+    const std::string cmd = "python3 '" VFS_TAR_FIXTURES "' '" + dir_.path() + "' 2>&1";
+    if (std::system(cmd.c_str()) != 0) {
+      failure = "tar_fixtures.py failed";
+      return;
+    }
+    std::ifstream in(dir_.path() + "/expected.txt");
+    std::string name, kind;
+    while (in >> name >> kind) expected[name] = kind;
+  }
+  vfs_test::TempDir dir_;
+};
+
+class TarReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(TarFixtures::get().failure, "");
+    ASSERT_GE(TarFixtures::get().expected.size(), 15u);
+  }
+};
+
+TEST_F(TarReaderTest, ReadsWhatLibarchiveReads) {
+  for (const auto& [name, kind] : TarFixtures::get().expected) {
+    SCOPED_TRACE(name);
+    const auto c = vfs_test::compare_tar_readers(TarFixtures::get().bytes(name));
+    EXPECT_EQ(c.diff.value_or(""), "");
+    EXPECT_EQ(c.taken, kind == "fast") << "format " << c.format;
+    if (kind == "fast") {
+      EXPECT_GE(c.entries, 4u);
+    }
+  }
+}
+
+// Single corrupted bytes, cut archives, and bytes of one archive in
+// another's header: the tar reader declines or agrees, never disagrees.
+TEST_F(TarReaderTest, CorruptedCopiesAgreeOrAreDeclined) {
+  std::mt19937_64 rng(7);
+  int taken = 0, declined = 0;
+  for (const auto& [name, kind] : TarFixtures::get().expected) {
+    const std::string original = TarFixtures::get().bytes(name);
+    for (int round = 0; round < 300; ++round) {
+      std::string bytes = original;
+      switch (round % 3) {
+        case 0: {  // a byte of a header (the first 2 KiB hold several)
+          const std::size_t at = rng() % std::min<std::size_t>(bytes.size(), 2048);
+          bytes[at] = static_cast<char>(rng());
+          break;
+        }
+        case 1:  // anywhere
+          bytes[rng() % bytes.size()] = static_cast<char>(rng());
+          break;
+        default:  // cut
+          bytes.resize(rng() % bytes.size());
+      }
+      const auto c = vfs_test::compare_tar_readers(bytes);
+      ASSERT_EQ(c.diff.value_or(""), "") << name << " round " << round;
+      ++(c.taken ? taken : declined);
+    }
+  }
+  // Both outcomes happen: a test of the comparison, not of one side.
+  EXPECT_GT(taken, 100);
+  EXPECT_GT(declined, 100);
+}
+
+// Through ArchiveFS: an archive the tar reader declines reads the same as
+// one it takes (the same tree, written as GNU sparse and as plain GNU).
+TEST_F(TarReaderTest, ArchiveFSFallsBackToLibarchive) {
+  auto fast = vfs::ArchiveFS::make(TarFixtures::get().path("gnu") + ".tar");
+  auto slow = vfs::ArchiveFS::make(TarFixtures::get().path("v7") + ".tar");
+  ASSERT_TRUE(fast && slow);
+  EXPECT_EQ((*fast)->format(), "GNU tar format");
+  EXPECT_EQ((*slow)->format(), "tar (non-POSIX)");
+  EXPECT_EQ(*vfs::read_file(**fast, "a.txt"), "alpha\n");
+  EXPECT_EQ(*vfs::read_file(**slow, "a.txt"), "alpha\n");
+  EXPECT_EQ(*vfs::read_file(**fast, "hard"), "alpha\n");
+  EXPECT_EQ(vfs::stat(**fast, "dir/run.sh")->mode.perm().bits(), 0755u);
+  EXPECT_TRUE(vfs::stat(**fast, "dir/run.sh")->mode.bits() & vfs::FileMode::setuid);
+
+  auto sparse = vfs::ArchiveFS::make(TarFixtures::get().path("sparse_gnu") + ".tar");
+  ASSERT_TRUE(sparse) << sparse.error().message();
+  auto holes = vfs::read_file(**sparse, "holes");
+  ASSERT_TRUE(holes) << holes.error().message();
+  EXPECT_EQ(holes->size(), (1u << 20) + 3);
+  EXPECT_EQ(holes->substr(holes->size() - 3), "end");
+}
+
+// The same archive gzipped: the tar reader reads the inflated stream (no
+// seeking), and falls back the same way.
+TEST_F(TarReaderTest, GzippedTarsTakeTheSamePaths) {
+  for (const char* name : {"posix", "v7"}) {
+    SCOPED_TRACE(name);
+    const std::string tar = TarFixtures::get().path(name) + ".tar";
+    ASSERT_EQ(std::system(("gzip -kf '" + tar + "'").c_str()), 0);
+    auto plain = vfs::ArchiveFS::make(tar);
+    auto gz = vfs::ArchiveFS::make(tar + ".gz");
+    ASSERT_TRUE(plain && gz);
+    EXPECT_EQ((*gz)->format(), (*plain)->format() + " + gzip");
+    EXPECT_EQ((*gz)->stats().entries, (*plain)->stats().entries);
+    EXPECT_EQ(*vfs::read_file(**gz, "dir/b.bin"), *vfs::read_file(**plain, "dir/b.bin"));
+  }
+}
+
+}  // namespace
