@@ -21,6 +21,7 @@
 #include "archive/archive_error.h"
 #include "archive/decoder.h"
 #include "archive_source.h"
+#include "fixture_cache.h"
 #include "test_util.h"
 #include "vfs/archive_fs.h"
 #include "vfs/map_fs.h"
@@ -65,14 +66,17 @@ class Fixtures {
     static const Fixtures f;
     return f;
   }
-  std::string path(const std::string& name) const { return dir_.path() + "/" + name; }
+  // A fixture (read-only: shared by the test processes).
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  // Where a test writes its own files.
+  std::string scratch(const std::string& name) const { return scratch_.path() + "/" + name; }
 
  private:
-  Fixtures() {
-    const std::string cmd = "python3 '" VFS_ARCHIVE_FS_FIXTURES "' '" + dir_.path() + "' 2>&1";
-    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("archive_fs_fixtures.py failed");
+  Fixtures() : dir_(vfs_test::cached_fixtures(VFS_ARCHIVE_FS_FIXTURES, VFS_FIXTURE_CACHE)) {
+    if (dir_.empty()) throw std::runtime_error("archive_fs_fixtures.py failed");
   }
-  vfs_test::TempDir dir_;
+  std::string dir_;
+  vfs_test::TempDir scratch_;
 };
 
 std::shared_ptr<vfs::ArchiveFS> open_archive(const std::string& name,
@@ -373,7 +377,7 @@ TEST(ArchiveFS, HostileNamesStayInsideTheTree) {
 }
 
 std::string write_fixture(const std::string& name, const std::string& bytes) {
-  const std::string path = Fixtures::get().path(name);
+  const std::string path = Fixtures::get().scratch(name);
   write_disk(path, bytes);
   return path;
 }
@@ -600,7 +604,7 @@ TEST(ConcurrencyArchiveFS, ReadersOfOneArchive) {
 // libarchive's zstd filter, or inflated by the gzip reader) and then read
 // back by re-streaming.
 TEST(ArchiveFS, DecompressionLetsOtherFibersRun) {
-  const std::string dir = Fixtures::get().path("");
+  const std::string dir = Fixtures::get().scratch("");
   const std::string make =
       "cd '" + dir +
       "' && head -c 100663296 /dev/urandom | base64 -w 76 > big.txt && "
@@ -626,7 +630,7 @@ TEST(ArchiveFS, DecompressionLetsOtherFibersRun) {
           });
           vfs::ArchiveOptions options;
           options.max_ratio = 0;
-          auto fs = vfs::ArchiveFS::make(Fixtures::get().path(archive), options);
+          auto fs = vfs::ArchiveFS::make(Fixtures::get().scratch(archive), options);
           ASSERT_TRUE(fs) << fs.error().message();
           counter = &ticks_reading;
           auto file = (*fs)->open("big.txt");
