@@ -88,47 +88,48 @@ int walk(const char* path) {
   return 0;
 }
 
-// The pass make() does, minus what it keeps: the same inflater and the same
-// tar reader, no checkpoints, no index.
-int plain(const char* path) {
+// Calls f(gzip reader) over the archive at `path` (no checkpoints).
+template <class F>
+int with_gunzip(const char* path, F&& f) {
   auto disk = vfs::internal::open_on_disk(path);
   if (!disk) die(disk.error().message());
   vfs::FilePtr& file = disk->file;
   auto* at = dynamic_cast<vfs::ReaderAt*>(file.get());
-  const std::int64_t size = file->stat()->size;
-  vfs::SectionReader raw(*at, 0, size);
+  vfs::SectionReader raw(*at, 0, file->stat()->size);
   auto gz = vfs::gzip::GzipReader::open(raw);
   if (!gz) die(gz.error().message());
-  vfs::archive::TarReader tar(*gz);
-  std::uint64_t files = 0;
-  while (const vfs::archive::TarEntry* e = tar.next()) files += (e->mode & 0170000) == 0100000;
-  if (tar.unsupported()) die("the tar reader does not take this archive");
-  std::printf("{\"files\": %llu}\n", static_cast<unsigned long long>(files));
-  return 0;
+  return f(*gz);
+}
+
+// The pass make() does, minus what it keeps: the same inflater and the same
+// tar reader, no checkpoints, no index.
+int plain(const char* path) {
+  return with_gunzip(path, [](vfs::gzip::GzipReader& gz) {
+    vfs::archive::TarReader tar(gz);
+    std::uint64_t files = 0;
+    while (const vfs::archive::TarEntry* e = tar.next()) files += (e->mode & 0170000) == 0100000;
+    if (tar.unsupported()) die("the tar reader does not take this archive");
+    std::printf("{\"files\": %llu}\n", static_cast<unsigned long long>(files));
+    return 0;
+  });
 }
 
 // The same with libarchive's tar reader (what make() used before it had
 // its own, and still uses for what that one does not take).
 int plain_libarchive(const char* path) {
-  auto disk = vfs::internal::open_on_disk(path);
-  if (!disk) die(disk.error().message());
-  vfs::FilePtr& file = disk->file;
-  auto* at = dynamic_cast<vfs::ReaderAt*>(file.get());
-  const std::int64_t size = file->stat()->size;
-  vfs::SectionReader raw(*at, 0, size);
-  auto gz = vfs::gzip::GzipReader::open(raw);
-  if (!gz) die(gz.error().message());
-  auto h = vfs::archive::Handle::open(vfs::archive::Input{nullptr, 0, &*gz}, {}, path);
-  if (!h) die(h.error().message());
-  std::uint64_t files = 0;
-  for (;;) {
-    auto e = (*h)->next();
-    if (!e) die(e.error().message());
-    if (!*e) break;
-    files += archive_entry_filetype(*e) == AE_IFREG;
-  }
-  std::printf("{\"files\": %llu}\n", static_cast<unsigned long long>(files));
-  return 0;
+  return with_gunzip(path, [&](vfs::gzip::GzipReader& gz) {
+    auto h = vfs::archive::Handle::open(vfs::archive::Input{nullptr, 0, &gz}, {}, path);
+    if (!h) die(h.error().message());
+    std::uint64_t files = 0;
+    for (;;) {
+      auto e = (*h)->next();
+      if (!e) die(e.error().message());
+      if (!*e) break;
+      files += archive_entry_filetype(*e) == AE_IFREG;
+    }
+    std::printf("{\"files\": %llu}\n", static_cast<unsigned long long>(files));
+    return 0;
+  });
 }
 
 int random_reads(const char* path, int n) {

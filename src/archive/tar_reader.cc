@@ -17,6 +17,8 @@ constexpr std::int64_t kMaxBody = 64 * 1024;
 // Special headers ('L', 'K', 'x', 'g') before one entry.
 constexpr int kMaxSpecials = 8;
 constexpr std::uint64_t kYieldEvery = std::uint64_t{4} << 20;
+// The st_mode type of type flags '2'..'6'.
+constexpr unsigned kDataless[] = {0120000, 0020000, 0060000, 0040000, 0010000};
 
 // The header fields (POSIX ustar; GNU tar shares all but the prefix).
 constexpr std::size_t kName = 0, kMode = 100, kUid = 108, kGid = 116, kSize = 124, kMtime = 136,
@@ -359,25 +361,13 @@ bool TarReader::parse_entry(const char* h, const Pax& pax) {
       entry_.hard_link = true;
       entry_.mode = mode_bits;
       break;
-    case '2':
-      entry_.mode = typed(0120000);
-      entry_.size = 0;
-      break;
-    case '3':
-      entry_.mode = typed(0020000);
-      entry_.size = 0;
-      break;
-    case '4':
-      entry_.mode = typed(0060000);
-      entry_.size = 0;
-      break;
-    case '5':
-      entry_.mode = typed(0040000);
-      entry_.size = 0;
-      break;
-    case '6':
-      entry_.mode = typed(0010000);
-      entry_.size = 0;
+    case '2':  // symlink
+    case '3':  // character device
+    case '4':  // block device
+    case '5':  // directory
+    case '6':  // FIFO
+      entry_.mode = typed(kDataless[h[kType] - '2']);
+      entry_.size = 0;  // libarchive reads no data after these
       break;
     default:
       return false;  // GNU sparse, multi-volume, dumpdir, vendor types
