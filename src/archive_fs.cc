@@ -16,6 +16,7 @@
 #include "gzip/gzip_reader.h"
 #include "gzip/indexed_reader.h"
 #include "index_tree.h"
+#include "prefault.h"
 #include "zip/index.h"
 #include "zip/names.h"
 #include "zip/zip_error.h"
@@ -161,6 +162,7 @@ struct ArchiveFS::Impl::Scan {
   std::uint64_t cached_bytes = 0;
   std::uint64_t index_bytes = 0;
   std::string scratch;
+  internal::Prefaulter entries_ahead, names_ahead, records_ahead;
 };
 
 // One entry's header, from the tar reader or libarchive.
@@ -267,6 +269,9 @@ Status ArchiveFS::Impl::add(Scan& scan, const Header& h, std::uint32_t ordinal, 
   }
   scan.cd.entries.push_back(entry);
   records_.push_back(rec);
+  scan.entries_ahead(scan.cd.entries);
+  scan.names_ahead(scan.cd.names);
+  scan.records_ahead(records_);
   scan.index_bytes += kPerEntry + name.size() +
                       (rec.data == Data::symlink ? entry.uncompressed_size : 0) +
                       (h.hard ? h.hard->size() : 0);

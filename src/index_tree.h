@@ -34,7 +34,7 @@ class IndexTree {
   bool is_root(Node n) const { return n == zip::Index::kRoot; }
   Node parent(Node n) const { return impl_.index().find(path::dir(impl_.index().name(n))); }
   std::optional<Node> child(Node dir, std::string_view elem) const {
-    const Node id = impl_.index().find(path::join(impl_.index().name(dir), elem));
+    const Node id = impl_.index().child(dir, elem);
     if (id == zip::Index::kNone) return std::nullopt;
     return id;
   }

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "vfs/runtime/scheduler.h"
 #include "zip/names.h"
 
@@ -59,24 +63,45 @@ std::optional<std::int64_t> decimal(std::string_view s) {
   return v;
 }
 
-template <class Byte>
-std::int64_t header_sum(const char* h) {
-  // Two loops without a branch, so that the compiler vectorizes them.
-  std::int64_t sum = 8 * ' ';  // the checksum field counts as blanks
-  for (std::size_t i = 0; i < kChksum; ++i) sum += static_cast<Byte>(h[i]);
-  for (std::size_t i = kChksum + 8; i < kBlock; ++i) sum += static_cast<Byte>(h[i]);
+// The sum of a header's bytes, the checksum field counted as blanks, as
+// POSIX says (unsigned bytes).
+std::int64_t unsigned_sum(const char* h) {
+  std::int64_t sum = 0;
+#ifdef __SSE2__
+  // psadbw adds 8 bytes at a time: 32 of them for a header.
+  const __m128i zero = _mm_setzero_si128();
+  __m128i acc = zero;
+  for (std::size_t i = 0; i < kBlock; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i));
+    acc = _mm_add_epi64(acc, _mm_sad_epu8(bytes, zero));
+  }
+  sum = _mm_cvtsi128_si64(acc) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
+#else
+  for (std::size_t i = 0; i < kBlock; ++i) sum += static_cast<unsigned char>(h[i]);
+#endif
+  for (std::size_t i = kChksum; i < kChksum + 8; ++i) sum -= static_cast<unsigned char>(h[i]);
+  return sum + 8 * ' ';
+}
+
+// The same with signed bytes, as some old tars wrote it.
+std::int64_t signed_sum(const char* h) {
+  std::int64_t sum = 8 * ' ';
+  for (std::size_t i = 0; i < kBlock; ++i) {
+    if (i == kChksum) i += 8;
+    sum += static_cast<signed char>(h[i]);
+  }
   return sum;
 }
 
-// As libarchive: the sum of the bytes, unsigned as POSIX says or signed as
-// some old tars wrote it.
+// As libarchive: the checksum field holds an octal number that is either
+// sum.
 bool checksum_ok(const char* h) {
   for (std::size_t i = kChksum; i < kChksum + 8; ++i) {
     const char c = h[i];
     if (c != ' ' && c != '\0' && (c < '0' || c > '7')) return false;
   }
   const auto sum = octal(h + kChksum, 8);
-  return sum && (*sum == header_sum<unsigned char>(h) || *sum == header_sum<signed char>(h));
+  return sum && (*sum == unsigned_sum(h) || *sum == signed_sum(h));
 }
 
 // libarchive's bidder checks the numbers of the first header, devices'

@@ -58,8 +58,11 @@ class Index {
   static Result<Index> build(CentralDirectory cd, const Limits& limits = {},
                              std::string_view archive_name = {});
 
-  // The node named `name` (a valid_path name; "." is the root), or kNone.
+  // The node named `name` (a valid_path name; "." is the root), or kNone:
+  // one search per element, among its directory's children.
   Id find(std::string_view name) const;
+  // The child of directory `dir` named `base` (one element), or kNone.
+  Id child(Id dir, std::string_view base) const;
 
   // A run of consecutive ids, for range-for. (Not std::ranges::iota_view:
   // clang 14 cannot compile libstdc++ 12's <ranges>.)
@@ -136,6 +139,7 @@ class Index {
   };
 
   Node make_node(std::string_view name, std::uint32_t entry, Kind kind) const;
+  Id find_sorted(std::string_view name) const;
   std::string_view name_of(const Node& n) const {
     return {cd_.names.data() + n.name_offset, n.name_size};
   }
