@@ -72,11 +72,18 @@ std::string_view entry_name(archive_entry* e, std::string& scratch) {
   return scratch;
 }
 
+// Seconds and nanoseconds since the epoch, saturated at what a Time holds
+// (about 292 years either way): a tar's 12 octal digits reach year 4147.
+Time unix_time(std::int64_t sec, std::int64_t nsec) {
+  constexpr std::int64_t kMax =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count() - 1;
+  return Time{} + std::chrono::seconds(std::clamp(sec, -kMax, kMax)) +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nsec));
+}
+
 Time entry_mtime(archive_entry* e) {
   if (!archive_entry_mtime_is_set(e)) return Time{};
-  return Time{} + std::chrono::seconds(archive_entry_mtime(e)) +
-         std::chrono::duration_cast<Clock::duration>(
-             std::chrono::nanoseconds(archive_entry_mtime_nsec(e)));
+  return unix_time(archive_entry_mtime(e), archive_entry_mtime_nsec(e));
 }
 
 }  // namespace
@@ -291,8 +298,7 @@ Result<bool> ArchiveFS::Impl::scan_tar(Scan& scan, Reader& stream, Seeker* seeke
     Header h;
     h.name = t->name;
     h.mode = t->mode;
-    h.mtime = Time{} + std::chrono::seconds(t->mtime) +
-              std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(t->mtime_nsec));
+    h.mtime = unix_time(t->mtime, t->mtime_nsec);
     h.size = t->size;
     h.uid = t->uid;
     h.gid = t->gid;

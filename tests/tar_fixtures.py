@@ -48,6 +48,88 @@ def make_tree(root, long_names):
             os.utime(os.path.join(dirpath, n), (MTIME, MTIME), follow_symlinks=False)
 
 
+def header(name=b"f", size=0, typ=b"0", link=b"", mode=b"0000644", mtime=b"00000000000",
+           magic=b"ustar\x0000"):
+    """One ustar header, checksummed."""
+    h = bytearray(512)
+
+    def put(at, value, n):
+        h[at:at + min(len(value), n)] = value[:n]
+    put(0, name, 100)
+    put(100, mode, 8)
+    put(108, b"0001750", 8)
+    put(116, b"0001750", 8)
+    put(124, b"%011o" % size, 12)
+    put(136, mtime, 12)
+    h[156:157] = typ
+    put(157, link, 100)
+    put(257, magic, 8)
+    put(329, b"0000000", 8)
+    put(337, b"0000000", 8)
+    h[148:156] = b" " * 8
+    h[148:156] = b"%06o\x00 " % sum(h)
+    return bytes(h)
+
+
+def padded(data):
+    return data + b"\0" * (-len(data) % 512)
+
+
+def pax_record(key, value):
+    body = b" " + key + b"=" + value + b"\n"
+    n = len(body) + 1
+    while len(str(n)) + len(body) != n:
+        n += 1
+    return str(n).encode() + body
+
+
+def special(typ, body, magic=b"ustar\x0000"):
+    return header(b"././@LongLink" if typ in (b"L", b"K") else b"././@PaxHeader",
+                  len(body), typ, magic=magic) + padded(body)
+
+
+def file_entry(name, data=b"", **kw):
+    return header(name, len(data), **kw) + padded(data)
+
+
+# Hand-made headers where libarchive 3.6 reads something other than the
+# obvious (found by attacking the tar reader): each either read as
+# libarchive reads it, or declined.
+END = b"\0" * 1024
+HAND_MADE = {
+    # A "regular" name ending in '/' with data: libarchive reads the next
+    # header from the data.
+    "regdir_data": ("libarchive", file_entry(b"d/", file_entry(b"inner", b"x")) +
+                    file_entry(b"after", b"y") + END),
+    # Two 'x' headers before one entry: only the last counts.
+    "two_x": ("fast", special(b"x", pax_record(b"mtime", b"5")) +
+              special(b"x", pax_record(b"uid", b"3")) + file_entry(b"f", b"z") + END),
+    "two_x_path": ("fast", special(b"x", pax_record(b"path", b"p1")) +
+                   special(b"x", pax_record(b"uid", b"1")) + file_entry(b"f", b"z") + END),
+    # A key twice, the second empty: the header's name and link stay.
+    "pax_path_reset": ("fast", special(b"x", pax_record(b"path", b"long/name") +
+                                       pax_record(b"path", b"")) +
+                       file_entry(b"short", b"s") + END),
+    "pax_link_reset": ("fast", file_entry(b"tgt", b"t") +
+                       special(b"x", pax_record(b"linkpath", b"tgt2") +
+                               pax_record(b"linkpath", b"")) +
+                       header(b"l", typ=b"2", link=b"tgt") + END),
+    # A long link over an empty link field: libarchive drops the link.
+    "long_link_empty_field": ("libarchive", file_entry(b"a", b"a") +
+                              special(b"K", b"a\0", magic=b"ustar  \0") +
+                              header(b"h", typ=b"1", magic=b"ustar  \0") + END),
+    "pax_link_empty_field": ("libarchive", file_entry(b"a", b"a") +
+                             special(b"x", pax_record(b"linkpath", b"longtarget")) +
+                             header(b"s", typ=b"2") + END),
+    # A first name that is a compressor's magic: the Handle decodes it.
+    "bzh_name": ("libarchive", file_entry(b"BZh91AY&SY", b"b") + END),
+    # ar's magic first, under a ustar magic without its version: ar bids more.
+    "ar_magic": ("libarchive", file_entry(b"!<arch>\nfoo", b"a", magic=b"ustar\0\0\0") + END),
+    # An mtime past what a nanosecond clock holds (year 4147): read, saturated.
+    "huge_mtime": ("fast", file_entry(b"late", b"l", mtime=b"777777777777") + END),
+}
+
+
 def python_tar(path, fmt, pax_headers=None, extra=None):
     with tarfile.open(path, "w", format=fmt, pax_headers=pax_headers or {}) as t:
         for name, data, kw in extra or []:
@@ -127,6 +209,11 @@ def main():
          gnutar + ["--format=gnu", "-S", "-cf", f"{out}/sparse_gnu.tar", "."], sparse)
     case("sparse_pax", "libarchive",
          gnutar + ["--format=posix", "-S", "-cf", f"{out}/sparse_pax.tar", "."], sparse)
+
+    for name, (kind, data) in HAND_MADE.items():
+        with open(f"{out}/{name}.tar", "wb") as f:
+            f.write(data)
+        case(name, kind)
 
     with open(f"{out}/expected.txt", "w") as f:
         f.write("\n".join(expected) + "\n")

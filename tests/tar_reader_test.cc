@@ -74,7 +74,7 @@ TEST_F(TarReaderTest, ReadsWhatLibarchiveReads) {
     EXPECT_EQ(c.diff.value_or(""), "");
     EXPECT_EQ(c.taken, kind == "fast") << "format " << c.format;
     if (kind == "fast") {
-      EXPECT_GE(c.entries, 4u);
+      EXPECT_GE(c.entries, 1u);
     }
   }
 }
@@ -130,6 +130,37 @@ TEST_F(TarReaderTest, ArchiveFSFallsBackToLibarchive) {
   ASSERT_TRUE(holes) << holes.error().message();
   EXPECT_EQ(holes->size(), (1u << 20) + 3);
   EXPECT_EQ(holes->substr(holes->size() - 3), "end");
+}
+
+// Hand-made headers (tar_fixtures.py's HAND_MADE) through ArchiveFS: what
+// libarchive reads from them, whichever reader took them.
+TEST_F(TarReaderTest, ArchiveFSReadsOddHeadersAsLibarchiveDoes) {
+  auto open = [](const char* name) {
+    auto fs = vfs::ArchiveFS::make(TarFixtures::get().path(name) + ".tar");
+    EXPECT_TRUE(fs) << name << ": " << fs.error().message();
+    return fs ? *fs : nullptr;
+  };
+  // The header inside a "regular directory"'s data is an entry.
+  auto regdir = open("regdir_data");
+  ASSERT_TRUE(regdir);
+  EXPECT_TRUE(vfs::stat(*regdir, "d")->is_dir());
+  EXPECT_EQ(*vfs::read_file(*regdir, "inner"), "x");
+  // The last 'x' header alone, and an empty path leaves the header's.
+  auto two = open("two_x_path");
+  ASSERT_TRUE(two);
+  EXPECT_TRUE(vfs::stat(*two, "f"));
+  EXPECT_FALSE(vfs::stat(*two, "p1"));
+  auto reset = open("pax_path_reset");
+  ASSERT_TRUE(reset);
+  EXPECT_EQ(*vfs::read_file(*reset, "short"), "s");
+  // An mtime of year 4147 saturates instead of overflowing (UBSan).
+  auto late = open("huge_mtime");
+  ASSERT_TRUE(late);
+  auto info = vfs::stat(*late, "late");
+  ASSERT_TRUE(info);
+  EXPECT_GT(info->mod_time, vfs::Time{} + std::chrono::hours(24 * 365 * 250));
+  // A first name that looks like bzip2 is what the Handle says of it.
+  EXPECT_FALSE(vfs::ArchiveFS::make(TarFixtures::get().path("bzh_name") + ".tar"));
 }
 
 // The same archive gzipped: the tar reader reads the inflated stream (no

@@ -7,6 +7,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "archive/decoder.h"
+#include "vfs/archive.h"
 #include "vfs/runtime/scheduler.h"
 #include "zip/names.h"
 
@@ -108,6 +110,19 @@ bool checksum_ok(const char* h) {
 // too: a first header it refuses is no tar to libarchive (whatever else
 // bids), so it is none here either.
 bool first_header_ok(const char* h) {
+  // The ArchiveFS Handle decodes an input that starts like xz, bzip2 or
+  // zstd; and a tar header without ustar's exact version bids below ar's
+  // "!<arch>\n". A tar may start with either (its first name).
+  const auto head = std::span<const char>(h, 8);  // what the Handle sniffs
+  if (has_decoder(detect_archive_format(head))) return false;
+  if (std::memcmp(h, "!<arch>\n", 8) == 0) return false;
+  if (std::memcmp(h + kMagic,
+                  "ustar\0"
+                  "00",
+                  8) != 0 &&
+      std::memcmp(h + kMagic, "ustar  \0", 8) != 0) {
+    return false;
+  }
   auto valid = [&](std::size_t at, std::size_t n) {
     const auto marker = static_cast<unsigned char>(h[at]);
     return marker == 0 || marker == 128 || marker == 255 || octal(h + at, n).has_value();
@@ -151,10 +166,12 @@ bool TarReader::Pax::parse(std::string_view body, bool global) {
     if (key == "comment") continue;
     if (global) return false;  // a global default would apply to every entry
     auto starts = [&](std::string_view p) { return key.substr(0, p.size()) == p; };
+    // The last record of a key wins; an empty path or linkpath leaves the
+    // header's.
     if (key == "path") {
-      if (!value.empty()) path.emplace(value);
+      path = value.empty() ? std::nullopt : std::optional<std::string>(value);
     } else if (key == "linkpath") {
-      if (!value.empty()) link.emplace(value);
+      link = value.empty() ? std::nullopt : std::optional<std::string>(value);
     } else if (key == "size" || key == "uid" || key == "gid") {
       auto v = decimal(value);
       if (!v) return false;
@@ -307,8 +324,12 @@ const TarEntry* TarReader::next() {
         std::string& s = type == 'L' ? long_name_ : long_link_;
         s.assign(body_.data(), strnlen(body_.data(), body_.size()));
         (type == 'L' ? have_long_name : have_long_link) = true;
+      } else if (type == 'x') {
+        pax = Pax{};  // libarchive keeps one 'x' body: the last
+        if (!pax.parse(body_, /*global=*/false)) return fail();
+        pax_format_ = true;
       } else {
-        if (!pax.parse(body_, type == 'g')) return fail();
+        if (Pax global; !global.parse(body_, /*global=*/true)) return fail();
         pax_format_ = true;
       }
       continue;
@@ -318,6 +339,9 @@ const TarEntry* TarReader::next() {
     // the same name; such archives go there.
     if (have_long_name && pax.path) return fail();
     if (have_long_link && pax.link) return fail();
+    // A long link over an empty link field: libarchive 3.6 may drop the
+    // link's type with it (depending on earlier headers).
+    if ((have_long_link || pax.link) && h[kLink] == 0) return fail();
     if (have_long_name) name_ = long_name_;
     if (have_long_link) link_ = long_link_;
     const unsigned kind = entry_.mode & 0170000;
@@ -331,9 +355,11 @@ const TarEntry* TarReader::next() {
     break;
   }
   if (name_.empty() || !zip::is_valid_utf8(name_) || !zip::is_valid_utf8(link_)) return fail();
-  // "Regular" with a trailing '/' is a directory (old tars); its data, if
-  // any, is still skipped.
+  // "Regular" with a trailing '/' is a directory (old tars). libarchive
+  // then reads no data after it: the next header would come from the
+  // data, which no writer means, so such archives go there.
   const bool regular_dir = (entry_.mode & 0170000) == 0100000 && name_.back() == '/';
+  if (regular_dir && entry_.size > 0) return fail();
   if (regular_dir) entry_.mode = (entry_.mode & ~0170000u) | 0040000u;
   entry_.name = name_;
   entry_.link = link_;
@@ -341,7 +367,6 @@ const TarEntry* TarReader::next() {
   offset_ += kBlock;
   entry_.data_offset = offset_;
   if (!skip((entry_.size + kBlock - 1) / kBlock * kBlock)) return fail();
-  if (regular_dir) entry_.size = 0;
   return &entry_;
 }
 
