@@ -8,22 +8,12 @@
 #include <cstring>
 
 #include "archive/archive_error.h"
-#include "vfs/runtime/scheduler.h"
+#include "archive/yield.h"
 
 namespace vfs::archive {
 namespace {
 
 constexpr std::size_t kBlock = 64 * 1024;
-// Input plus output between two yields on a fiber: a few ms of work.
-constexpr std::uint64_t kYieldEvery = std::uint64_t{4} << 20;
-
-void maybe_yield(std::uint64_t& since, std::uint64_t n) {
-  since += n;
-  if (since >= kYieldEvery && runtime::on_fiber()) {
-    since = 0;
-    runtime::yield();
-  }
-}
 
 }  // namespace
 

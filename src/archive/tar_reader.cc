@@ -8,8 +8,8 @@
 #endif
 
 #include "archive/decoder.h"
+#include "archive/yield.h"
 #include "vfs/archive.h"
-#include "vfs/runtime/scheduler.h"
 #include "zip/names.h"
 
 namespace vfs::archive {
@@ -22,7 +22,6 @@ constexpr std::size_t kBuffer = 64 * 1024;
 constexpr std::int64_t kMaxBody = 64 * 1024;
 // Special headers ('L', 'K', 'x', 'g') before one entry.
 constexpr int kMaxSpecials = 8;
-constexpr std::uint64_t kYieldEvery = std::uint64_t{4} << 20;
 // The st_mode type of type flags '2'..'6'.
 constexpr unsigned kDataless[] = {0120000, 0020000, 0060000, 0040000, 0010000};
 
@@ -232,11 +231,7 @@ std::size_t TarReader::fill(std::size_t n) {
     }
     if (*got == 0) break;
     end_ += *got;
-    since_yield_ += *got;
-  }
-  if (since_yield_ >= kYieldEvery && runtime::on_fiber()) {
-    since_yield_ = 0;
-    runtime::yield();
+    maybe_yield(since_yield_, *got);
   }
   return end_;
 }
@@ -263,11 +258,7 @@ bool TarReader::skip(std::int64_t n) {
     if (!got || *got == 0) return false;
     n -= static_cast<std::int64_t>(*got);
     offset_ += static_cast<std::int64_t>(*got);
-    since_yield_ += *got;
-  }
-  if (since_yield_ >= kYieldEvery && runtime::on_fiber()) {
-    since_yield_ = 0;
-    runtime::yield();
+    maybe_yield(since_yield_, *got);
   }
   return true;
 }
