@@ -221,7 +221,9 @@ class DirFile final : public ReadDirFile, public FdFile, public ReaderAt, public
 
   Result<std::vector<DirEntry>> read_dir(int n) override {
     std::vector<DirEntry> out;
-    if (auto st = append_entries(n, out); !st) return std::move(st).error();
+    if (auto st = sys::as_one_call([&] { return append_entries(n, out); }); !st) {
+      return std::move(st).error();
+    }
     return out;
   }
 
@@ -361,9 +363,11 @@ Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags
 
 Result<FileInfo> DirFS::lstat_entry(std::string_view dir, std::string_view name) const {
   const std::string path = path::join(dir, name);
-  auto r = sys::open_beneath(root_fd_, path, O_PATH | O_NOFOLLOW, resolve(confinement_));
-  if (!r.ok()) return sys_error("lstat", path, r.err);
-  return stat_and_close("lstat", path, static_cast<int>(r.value));
+  return sys::as_one_call([&]() -> Result<FileInfo> {
+    auto r = sys::open_beneath(root_fd_, path, O_PATH | O_NOFOLLOW, resolve(confinement_));
+    if (!r.ok()) return sys_error("lstat", path, r.err);
+    return stat_and_close("lstat", path, static_cast<int>(r.value));
+  });
 }
 
 Result<FilePtr> DirFS::open(std::string_view name) {
@@ -375,25 +379,31 @@ Result<FilePtr> DirFS::open(std::string_view name) {
 }
 
 Result<FileInfo> DirFS::stat(std::string_view name) {
-  auto fd = open_fd("stat", name, O_PATH);
-  if (!fd) return std::move(fd).error();
-  return stat_and_close("stat", name, *fd);
+  return sys::as_one_call([&]() -> Result<FileInfo> {
+    auto fd = open_fd("stat", name, O_PATH);
+    if (!fd) return std::move(fd).error();
+    return stat_and_close("stat", name, *fd);
+  });
 }
 
 Result<std::string> DirFS::read_link(std::string_view name) {
-  auto fd = open_fd("readlink", name, O_PATH | O_NOFOLLOW);
-  if (!fd) return std::move(fd).error();
-  std::string target;
-  const sys::Ret r = sys::read_link(*fd, target);
-  sys::close(*fd);
-  if (!r.ok()) return sys_error("readlink", name, r.err);
-  return target;
+  return sys::as_one_call([&]() -> Result<std::string> {
+    auto fd = open_fd("readlink", name, O_PATH | O_NOFOLLOW);
+    if (!fd) return std::move(fd).error();
+    std::string target;
+    const sys::Ret r = sys::read_link(*fd, target);
+    sys::close(*fd);
+    if (!r.ok()) return sys_error("readlink", name, r.err);
+    return target;
+  });
 }
 
 Result<FileInfo> DirFS::lstat(std::string_view name) {
-  auto fd = open_fd("lstat", name, O_PATH | O_NOFOLLOW);
-  if (!fd) return std::move(fd).error();
-  return stat_and_close("lstat", name, *fd);
+  return sys::as_one_call([&]() -> Result<FileInfo> {
+    auto fd = open_fd("lstat", name, O_PATH | O_NOFOLLOW);
+    if (!fd) return std::move(fd).error();
+    return stat_and_close("lstat", name, *fd);
+  });
 }
 
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
@@ -404,10 +414,15 @@ Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
 
 Status DirFS::read_dir_into(std::string_view name, std::vector<DirEntry>& entries) {
   entries.clear();
-  auto fd = open_fd("readdir", name, O_RDONLY | O_DIRECTORY);
-  if (!fd) return std::move(fd).error();
-  DirFile dir(*this, nullptr, std::string(name), *fd);
-  auto st = dir.append_entries(-1, entries);
+  // Open, getdents64 to the end and close: one door call. A parallel walk
+  // of a cold tree then keeps many directory reads in flight, each fiber
+  // moving to another thread once per directory, not once per step.
+  auto st = sys::as_one_call([&]() -> Status {
+    auto fd = open_fd("readdir", name, O_RDONLY | O_DIRECTORY);
+    if (!fd) return std::move(fd).error();
+    DirFile dir(*this, nullptr, std::string(name), *fd);
+    return dir.append_entries(-1, entries);
+  });
   if (!st) {
     entries.clear();
     return st;

@@ -137,3 +137,67 @@ TEST(RuntimeBackend, ThirdPartyBackendUsesThePublicDoor) {
   const vfs::sys::Ret bad = vfs::sys::blocking([] { return ::read(-1, nullptr, 0); });
   EXPECT_EQ(bad.err, EBADF);
 }
+
+// A DirFS operation that takes several system calls (open, getdents64 to
+// the end, close) is one door call: a fiber whose listing blocks on the
+// disk hands its P off once for it, not at every step.
+TEST(RuntimeBackend, DirFSMakesEachOperationOneDoorCall) {
+  HangGuard guard("one door call");
+  TempTree tree;
+  fs::create_symlink("d0/f0.txt", fs::path(tree.path()) / "link");
+  auto dir = vfs::DirFS::make(tree.path());
+  ASSERT_TRUE(dir.ok());
+  std::vector<std::uint64_t> calls;
+  rt::run(
+      [&] {
+        // Door calls made by `op` alone: the only fiber, on the only P.
+        auto count = [&](auto op) {
+          const std::uint64_t before = rt::stats().syscalls;
+          op();
+          calls.push_back(rt::stats().syscalls - before);
+        };
+        std::vector<vfs::DirEntry> entries;
+        count([&] { EXPECT_TRUE(vfs::read_dir_into(**dir, "d1", entries).ok()); });
+        EXPECT_EQ(entries.size(), 8u);
+        count([&] { EXPECT_EQ(vfs::read_dir(**dir, ".")->size(), 5u); });
+        count([&] { EXPECT_EQ(vfs::stat(**dir, "d2/f3.txt")->size, 8); });
+        count([&] { EXPECT_TRUE(vfs::lstat(**dir, "link")->mode.is_symlink()); });
+        count([&] { EXPECT_EQ(*vfs::read_link(**dir, "link"), "d0/f0.txt"); });
+        count([&] {
+          EXPECT_TRUE(
+              vfs::read_dir_into(**dir, "missing", entries).error().is(vfs::errc::not_exist));
+        });
+      },
+      {.procs = 1});
+  EXPECT_EQ(calls, (std::vector<std::uint64_t>{1, 1, 1, 1, 1, 1}));
+}
+
+// sys::as_one_call: the door calls inside are plain calls, and the whole
+// runs in the system-call state, so a sequence that blocks leaves the P to
+// other fibers, here the one that unblocks it.
+TEST(RuntimeBackend, AsOneCallLeavesThePToOthersWhileItBlocks) {
+  HangGuard guard("as_one_call");
+  rt::testing::Pipe pipe;
+  char got[2] = {};
+  std::uint64_t calls = 0;
+  rt::run(
+      [&] {
+        const std::uint64_t before = rt::stats().syscalls;
+        rt::testing::read_then_write(
+            [&] {
+              const bool ok = vfs::sys::as_one_call([&] {
+                return vfs::sys::read(pipe.r, &got[0], 1).ok() &&
+                       vfs::sys::read(pipe.r, &got[1], 1).ok();
+              });
+              EXPECT_TRUE(ok);
+            },
+            [&] {
+              EXPECT_TRUE(pipe.put('o'));
+              EXPECT_TRUE(pipe.put('k'));
+            });
+        calls = rt::stats().syscalls - before;
+      },
+      {.procs = 1});
+  EXPECT_EQ(std::string(got, 2), "ok");
+  EXPECT_EQ(calls, 1u);
+}

@@ -20,6 +20,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <utility>
 
 #include "vfs/runtime/syscall.h"
 
@@ -48,6 +49,19 @@ inline Ret blocking(F&& call) noexcept {
   // Off a fiber, runtime::syscall costs one out-of-line call reading the
   // thread's M before calling straight through.
   return runtime::syscall([&]() noexcept { return call_retrying(call); });
+}
+
+// Runs `calls`, a few system calls made through this door that belong
+// together (open a directory, read it all, close it), as one call: a fiber
+// enters and leaves the system-call state once, so when the lot blocks on
+// the disk its P is handed off once rather than at every step, and is not
+// held through the first blocking step until sysmon takes it. The door
+// calls inside are plain calls. `calls` runs without a P: it must not use
+// the runtime (spawn, park, yield, channels, runtime mutexes), and what it
+// computes besides the calls (decoding what they read) should stay small.
+template <class F>
+inline decltype(auto) as_one_call(F&& calls) {
+  return runtime::syscall(std::forward<F>(calls));
 }
 
 Ret read(int fd, void* buf, std::size_t len) noexcept;
