@@ -192,10 +192,13 @@ constexpr std::uint64_t kPerEntry = sizeof(zip::Entry) + sizeof(Record) + 48;
 // what the index is built from.
 archive::Limits handle_limits(const ArchiveOptions& o) { return {o.max_ratio, o.max_index_memory}; }
 
+// Sniffed as the rest of the library sniffs it (three bytes, with the
+// method): a tar whose first name starts with gzip's two magic bytes is a
+// tar, as libarchive reads it.
 bool is_gzip(ReaderAt& r) {
-  char magic[2];
-  auto n = r.read_at(magic, 0);
-  return n && *n == 2 && magic[0] == '\x1f' && magic[1] == '\x8b';
+  char head[3];
+  auto n = r.read_at(head, 0);
+  return n && detect_archive_format(std::span<const char>(head, *n)) == ArchiveFormat::gzip;
 }
 
 // How many entries the archive may hold, to size the scan's vectors once:
