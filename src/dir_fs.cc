@@ -414,9 +414,9 @@ Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {
 
 Status DirFS::read_dir_into(std::string_view name, std::vector<DirEntry>& entries) {
   entries.clear();
-  // Open, getdents64 to the end and close: one door call. A parallel walk
-  // of a cold tree then keeps many directory reads in flight, each fiber
-  // moving to another thread once per directory, not once per step.
+  // Open, getdents64 to the end and close: one door call, timed as one. A
+  // parallel walk of a cold tree then keeps many directory reads in flight,
+  // and a fiber that hands off does so once per directory, not per step.
   auto st = sys::as_one_call([&]() -> Status {
     auto fd = open_fd("readdir", name, O_RDONLY | O_DIRECTORY);
     if (!fd) return std::move(fd).error();

@@ -52,13 +52,15 @@ inline Ret blocking(F&& call) noexcept {
 }
 
 // Runs `calls`, a few system calls made through this door that belong
-// together (open a directory, read it all, close it), as one call: a fiber
-// enters and leaves the system-call state once, so when the lot blocks on
-// the disk its P is handed off once rather than at every step, and is not
-// held through the first blocking step until sysmon takes it. The door
-// calls inside are plain calls. `calls` runs without a P: it must not use
-// the runtime (spawn, park, yield, channels, runtime mutexes), and what it
-// computes besides the calls (decoding what they read) should stay small.
+// together (open a directory, read it all, close it), as one call, and
+// returns what it returns. A fiber enters and leaves the system-call state
+// once: the lot is timed as one call, so a short step (the close after a
+// slow read) does not make the fiber forget that its calls block, and a
+// fiber that hands its P off does so once for the lot, not at every step.
+// The door calls inside are plain calls. `calls` runs without a P: it must
+// not use the runtime (spawn, park, yield, channels, runtime mutexes), and
+// what it computes besides the calls (decoding what they read) should stay
+// small, or sysmon will hand the P to another thread meanwhile.
 template <class F>
 inline decltype(auto) as_one_call(F&& calls) {
   return runtime::syscall(std::forward<F>(calls));

@@ -210,7 +210,8 @@ Ret open_beneath(int root, std::string_view path, int flags, Resolve how) noexce
     if (r.err != ENOSYS && r.err != EAGAIN && r.err != ELOOP) return r;
     if (r.err == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
-  return walk_confined(root, path, flags, how);
+  // Two or three calls per component: one door call for the walk.
+  return as_one_call([&]() noexcept { return walk_confined(root, path, flags, how); });
 }
 
 Ret read_link(int fd, std::string& target) {

@@ -25,9 +25,16 @@
 //     return std::pair{n, n < 0 ? errno : 0};
 //   });
 //
+// An exception from `call` reaches the caller, rethrown once the fiber has
+// left the call (possibly on another thread).
+//
 // Off a fiber (a plain thread, or no runtime) both just call `call`.
 // `call` must not use the runtime (spawn, park, yield): the fiber is not on a P.
 #pragma once
+
+#include <exception>
+#include <optional>
+#include <type_traits>
 
 #include "vfs/runtime/scheduler.h"
 
@@ -38,29 +45,66 @@ void enter_syscall() noexcept;
 void enter_syscall_block() noexcept;
 void exit_syscall() noexcept;
 
-// Leaves the syscall state even when `call` throws.
-struct SyscallExit {
-  SyscallExit() = default;
-  SyscallExit(const SyscallExit&) = delete;
-  SyscallExit& operator=(const SyscallExit&) = delete;
-  ~SyscallExit() { exit_syscall(); }
-};
+// Runs `call` between `enter` and exit_syscall. A throwing `call`'s
+// exception is caught before exit_syscall and rethrown after it: leaving the
+// call may resume the fiber on another thread, and an exception must not be
+// in flight across that move (the C++ runtime counts exceptions in flight
+// per thread, and the count would go up on one and down on the other).
+template <class F>
+decltype(auto) in_syscall(void (*enter)() noexcept, F& call) {
+  using R = std::invoke_result_t<F&>;
+  if constexpr (std::is_nothrow_invocable_v<F&>) {
+    enter();
+    struct Exit {
+      ~Exit() { exit_syscall(); }
+    } exit;
+    return call();
+  } else if constexpr (std::is_void_v<R>) {
+    std::exception_ptr thrown;
+    enter();
+    try {
+      call();
+    } catch (...) {
+      thrown = std::current_exception();
+    }
+    exit_syscall();
+    if (thrown) std::rethrow_exception(thrown);
+  } else {
+    // A reference result is held as a pointer.
+    using Held = std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, R>;
+    std::optional<Held> result;
+    std::exception_ptr thrown;
+    enter();
+    try {
+      if constexpr (std::is_reference_v<R>) {
+        result.emplace(&call());
+      } else {
+        result.emplace(call());
+      }
+    } catch (...) {
+      thrown = std::current_exception();
+    }
+    exit_syscall();
+    if (thrown) std::rethrow_exception(thrown);
+    if constexpr (std::is_reference_v<R>) {
+      return static_cast<R>(**result);
+    } else {
+      return R(std::move(*result));
+    }
+  }
+}
 }  // namespace detail
 
 template <class F>
 decltype(auto) syscall(F&& call) {
   if (!on_fiber()) return call();
-  detail::enter_syscall();
-  detail::SyscallExit exit;
-  return call();
+  return detail::in_syscall(detail::enter_syscall, call);
 }
 
 template <class F>
 decltype(auto) syscall_blocking(F&& call) {
   if (!on_fiber()) return call();
-  detail::enter_syscall_block();
-  detail::SyscallExit exit;
-  return call();
+  return detail::in_syscall(detail::enter_syscall_block, call);
 }
 
 // The most OS threads the runtime may have at once (Go's
