@@ -361,6 +361,14 @@ Result<int> DirFS::open_fd(std::string_view op, std::string_view name, int flags
   return static_cast<int>(r.value);
 }
 
+Result<FileInfo> DirFS::stat_opened(std::string_view op, std::string_view name, int flags) const {
+  return sys::as_one_call([&]() -> Result<FileInfo> {
+    auto fd = open_fd(op, name, flags);
+    if (!fd) return std::move(fd).error();
+    return stat_and_close(op, name, *fd);
+  });
+}
+
 Result<FileInfo> DirFS::lstat_entry(std::string_view dir, std::string_view name) const {
   const std::string path = path::join(dir, name);
   return sys::as_one_call([&]() -> Result<FileInfo> {
@@ -378,13 +386,7 @@ Result<FilePtr> DirFS::open(std::string_view name) {
   return FilePtr(std::make_unique<DirFile>(*this, shared_from_this(), std::string(name), *fd));
 }
 
-Result<FileInfo> DirFS::stat(std::string_view name) {
-  return sys::as_one_call([&]() -> Result<FileInfo> {
-    auto fd = open_fd("stat", name, O_PATH);
-    if (!fd) return std::move(fd).error();
-    return stat_and_close("stat", name, *fd);
-  });
-}
+Result<FileInfo> DirFS::stat(std::string_view name) { return stat_opened("stat", name, O_PATH); }
 
 Result<std::string> DirFS::read_link(std::string_view name) {
   return sys::as_one_call([&]() -> Result<std::string> {
@@ -399,11 +401,7 @@ Result<std::string> DirFS::read_link(std::string_view name) {
 }
 
 Result<FileInfo> DirFS::lstat(std::string_view name) {
-  return sys::as_one_call([&]() -> Result<FileInfo> {
-    auto fd = open_fd("lstat", name, O_PATH | O_NOFOLLOW);
-    if (!fd) return std::move(fd).error();
-    return stat_and_close("lstat", name, *fd);
-  });
+  return stat_opened("lstat", name, O_PATH | O_NOFOLLOW);
 }
 
 Result<std::vector<DirEntry>> DirFS::read_dir(std::string_view name) {

@@ -111,6 +111,9 @@ class DirFS final : public StatFS,
   // Opens `name`, resolved inside the root as confinement_ says; errors
   // carry `op` and `name`.
   Result<int> open_fd(std::string_view op, std::string_view name, int flags) const;
+  // fstat of `name` opened with `flags` (O_PATH, and O_NOFOLLOW for lstat):
+  // open, fstat and close as one door call.
+  Result<FileInfo> stat_opened(std::string_view op, std::string_view name, int flags) const;
   // lstat of entry `name` of directory `dir`: a lazy DirEntry's info. The
   // name comes from the directory itself, so it is not held to valid_path
   // (an entry whose name is not UTF-8 has its info, as in Go); it is still
