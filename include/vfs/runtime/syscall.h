@@ -59,24 +59,19 @@ decltype(auto) in_syscall(void (*enter)() noexcept, F& call) {
       ~Exit() { exit_syscall(); }
     } exit;
     return call();
-  } else if constexpr (std::is_void_v<R>) {
-    std::exception_ptr thrown;
-    enter();
-    try {
-      call();
-    } catch (...) {
-      thrown = std::current_exception();
-    }
-    exit_syscall();
-    if (thrown) std::rethrow_exception(thrown);
   } else {
-    // A reference result is held as a pointer.
-    using Held = std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, R>;
+    // The result waits in `result` while the call is left; a reference is
+    // held as a pointer (and a void call holds nothing).
+    using Held = std::conditional_t<
+        std::is_void_v<R>, char,
+        std::conditional_t<std::is_reference_v<R>, std::remove_reference_t<R>*, R>>;
     std::optional<Held> result;
     std::exception_ptr thrown;
     enter();
     try {
-      if constexpr (std::is_reference_v<R>) {
+      if constexpr (std::is_void_v<R>) {
+        call();
+      } else if constexpr (std::is_reference_v<R>) {
         result.emplace(&call());
       } else {
         result.emplace(call());
@@ -88,7 +83,7 @@ decltype(auto) in_syscall(void (*enter)() noexcept, F& call) {
     if (thrown) std::rethrow_exception(thrown);
     if constexpr (std::is_reference_v<R>) {
       return static_cast<R>(**result);
-    } else {
+    } else if constexpr (!std::is_void_v<R>) {
       return R(std::move(*result));
     }
   }
