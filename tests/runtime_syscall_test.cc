@@ -1,13 +1,20 @@
 // Blocking system calls hand off the P: other fibers keep running.
 #include <gtest/gtest.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "runtime/clock.h"
+#include "runtime/sched.h"
 #include "runtime_test_util.h"
 #include "sys/sys.h"
 #include "vfs/runtime/scheduler.h"
@@ -16,6 +23,7 @@
 #include "vfs/runtime/wait_group.h"
 
 namespace rt = vfs::runtime;
+namespace detail = vfs::runtime::detail;
 using rt::testing::HangGuard;
 using rt::testing::Pipe;
 using rt::testing::read_then_write;
@@ -110,6 +118,99 @@ TEST(RuntimeSyscall, BlockingCallMovesItsFiberAndThePStays) {
   EXPECT_EQ(writer, before);   // ...and the P stayed with the first one
   EXPECT_GE(stats.moved_syscalls, 1u);
   EXPECT_EQ(stats.handoffs, 0u);
+}
+
+namespace {
+
+// Blocking sleeps of `ms` through syscall_blocking(), as the relay tests
+// make them: each is one call another thread makes.
+void blocking_sleep(int ms) {
+  const timespec t{0, ms * 1'000'000L};
+  rt::syscall_blocking([&] { return ::clock_nanosleep(CLOCK_MONOTONIC, 0, &t, nullptr); });
+}
+
+// Fibers that keep the only P busy until `stop`, yielding between units: a
+// blocking call made meanwhile moves to another thread and the P stays.
+void keep_the_p_busy(int fibers, std::atomic<bool>& stop, rt::WaitGroup& done) {
+  done.add(fibers);
+  for (int i = 0; i < fibers; ++i) {
+    rt::go([&] {
+      while (!stop.load()) rt::yield();
+      done.done();
+    });
+  }
+}
+
+}  // namespace
+
+// Beyond Go: with many fibers in short blocking calls, a thread that comes
+// back from one call, finding no P, makes the next queued call instead of
+// going to sleep while another thread is woken for that call.
+TEST(RuntimeSyscall, ThreadsBackFromCallsMakeTheQueuedOnes) {
+  HangGuard guard("relayed calls");
+  constexpr int kSleepers = 64;
+  constexpr int kRounds = 15;
+  std::atomic<int> calls{0};
+  rt::Stats stats;
+  rt::run(
+      [&] {
+        std::atomic<bool> stop{false};
+        rt::WaitGroup busy, sleepers;
+        keep_the_p_busy(2, stop, busy);
+        sleepers.add(kSleepers);
+        for (int i = 0; i < kSleepers; ++i) {
+          rt::go([&] {
+            for (int r = 0; r < kRounds; ++r) {
+              blocking_sleep(20);
+              ++calls;
+            }
+            sleepers.done();
+          });
+        }
+        sleepers.wait();
+        stop = true;
+        busy.wait();
+        stats = rt::stats();
+      },
+      {.procs = 1});
+  EXPECT_EQ(calls.load(), kSleepers * kRounds);
+  EXPECT_GT(stats.relayed_syscalls, 0u);
+  EXPECT_LE(stats.relayed_syscalls, stats.moved_syscalls);
+}
+
+// A queued call waits for a returning thread only a share of its own
+// duration. Here the runtime is made to believe that threads come back from
+// calls every nanosecond, and none does: a thread must still be woken for
+// the call, although the P never idles (so only the deadline can do it).
+TEST(RuntimeSyscall, AQueuedCallDoesNotWaitForReturnsThatNeverCome) {
+  HangGuard guard("queued call");
+  std::int64_t took_ms = -1;
+  rt::Stats stats;
+  rt::run(
+      [&] {
+        std::atomic<bool> stop{false};
+        rt::WaitGroup busy;
+        keep_the_p_busy(2, stop, busy);
+        blocking_sleep(20);  // its calls take 20 ms: it may queue for ~1.25 ms
+        {
+          detail::Sched& s = *detail::sched();
+          std::lock_guard lock(s.lock);
+          s.return_gap = 1;
+          s.last_return = detail::nanotime();
+        }
+        const auto start = std::chrono::steady_clock::now();
+        blocking_sleep(20);
+        took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+        stop = true;
+        busy.wait();
+        stats = rt::stats();
+      },
+      {.procs = 1});
+  EXPECT_GE(took_ms, 20);
+  EXPECT_LT(took_ms, 1000);  // 20 ms and 2.5 ms of waiting, on a loaded machine
+  EXPECT_EQ(stats.relayed_syscalls, 0u);
 }
 
 // The writer here is outside the runtime and writes only after a compute

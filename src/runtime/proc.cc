@@ -192,7 +192,7 @@ void template_thread_main(Sched& s) {
 // that is to run without a P. sched.lock held by `lock`, which is released.
 // False (lock still held, p untouched) on shutdown. Beyond the thread limit
 // the process ends (thread_limit_exceeded).
-bool newm(Sched& s, P* p, bool spinning, std::unique_lock<std::mutex>& lock, G* g = nullptr) {
+bool newm(Sched& s, P* p, bool spinning, std::unique_lock<Lock>& lock, G* g = nullptr) {
   if (s.shutdown.load()) return false;
   if (const int limit = max_threads.load(); s.mcount.load() >= limit) {
     thread_limit_exceeded(limit);
@@ -355,6 +355,9 @@ G* findrunnable(Sched& s, M* m, bool* inherit) {
       }
       if (G* g = steal_work(s, m)) return g;
     }
+    // This P is about to idle: the calls waiting for a returning thread
+    // wait no longer.
+    if (s.syscallq_deadline.load(std::memory_order_relaxed) != 0) start_queued_calls(s, false);
     {
       std::lock_guard lock(s.lock);
       if (s.shutdown.load()) return nullptr;
@@ -385,6 +388,10 @@ G* pick_next(Sched& s, M* m, bool* inherit) {
   P* p = m->p;
   G* g = nullptr;
   *inherit = false;
+  if (const std::int64_t due = s.syscallq_deadline.load(std::memory_order_relaxed);
+      due != 0 && nanotime() >= due) {
+    start_queued_calls(s, true);
+  }
   // Every 61st tick look at the global queue first, so that two fibers
   // readying each other through runnext cannot starve it.
   if (p->schedtick.load(std::memory_order_relaxed) % 61 == 0 &&
@@ -439,6 +446,8 @@ void gfput(Sched& s, P* p, G* g) noexcept {
   g->lockedm = nullptr;
   g->lock_count = 0;
   g->syscall_depth = 0;
+  g->handoff_syscalls = false;  // a new fiber learns its calls afresh
+  g->call_ns = 0;
   g->is_main = false;
   // TSan counts its fibers against a thread limit: do not keep idle ones.
   tsan_destroy_fiber(g->tsan_fiber);
@@ -640,13 +649,79 @@ void startlockedm(Sched& s, M* m, G* g) noexcept {
   owner->park.wakeup();
 }
 
+// Records that an M came back from a call and found no P: the rate of such
+// returns says how soon a queued call would find a thread.
+void note_return(Sched& s, std::int64_t now) noexcept {
+  const std::int64_t gap = now - s.last_return;
+  s.return_gap = s.return_gap == 0 ? gap : (7 * s.return_gap + gap) / 8;
+  s.last_return = now;
+}
+
+// How long g's call may wait for a returning thread: a small share of what
+// its last call took (0 when it has made none), so that relaying delays no
+// call by more than a few percent.
+constexpr std::int64_t kRelayShare = 16;
+
+std::int64_t relay_budget(const G* g) noexcept { return g->call_ns / kRelayShare; }
+
+// True if threads come back from calls often enough that, with one more
+// call queued, the last one's expected wait is within `budget`.
+bool returns_soon(const Sched& s, std::int64_t now, std::int64_t budget) noexcept {
+  return s.return_gap != 0 && now - s.last_return <= budget &&
+         s.return_gap * (s.syscallq.size + 1) <= budget;
+}
+
+void syscallq_put(Sched& s, G* g, std::int64_t deadline) noexcept {
+  g->relay_deadline = deadline;
+  const std::int64_t first = s.syscallq_deadline.load(std::memory_order_relaxed);
+  if (first == 0 || deadline < first) {
+    s.syscallq_deadline.store(deadline, std::memory_order_relaxed);
+  }
+  s.syscallq.push_back(g);
+}
+
+// Takes the oldest queued call. syscallq_deadline may now be earlier than
+// any left: that costs one early look in start_queued_calls, which mends it.
+G* syscallq_get(Sched& s) noexcept {
+  G* g = s.syscallq.pop_front();
+  if (s.syscallq.empty()) s.syscallq_deadline.store(0, std::memory_order_relaxed);
+  return g;
+}
+
+// Gives g, a fiber about to make a blocking call, to an idle or new M, which
+// runs it without a P. sched.lock held by `lock`, which is released. False
+// on shutdown (lock still held).
+bool start_call(Sched& s, G* g, std::unique_lock<Lock>& lock) {
+  if (M* idle = mget(s)) {
+    idle->nextg = g;
+    idle->spinning = false;
+    const bool poller = s.timer_waiter == idle;
+    lock.unlock();
+    // Outside the lock, unlike startm: only this caller can wake `idle` now,
+    // and a wakeup that arrives after it woke by itself and saw nextg costs
+    // it one spurious turn in stopm.
+    idle->park.wakeup();
+    if (poller) s.poller.interrupt();
+    return true;
+  }
+  return newm(s, nullptr, false, lock, g);
+}
+
 // Go's exitsyscall0, on g0: the fiber's P was taken while it was in a
-// syscall and no P was idle on its way out.
+// syscall and no P was idle on its way out. Rather than sleep, this thread
+// makes the next queued blocking call, if there is one.
 G* exitsyscall0(Sched& s, M* m, G* g) {
   g->status.store(GStatus::runnable, std::memory_order_relaxed);
   std::unique_lock lock(s.lock);
+  note_return(s, nanotime());
   P* p = pidleget(s);
-  if (!p) globrunqput(s, g);
+  if (!p) {
+    globrunqput(s, g);
+    if (!m->lockedg && !s.syscallq.empty()) {
+      s.relayed_syscalls.fetch_add(1, std::memory_order_relaxed);
+      return syscallq_get(s);
+    }
+  }
   lock.unlock();
   if (p) {
     acquirep(m, p);
@@ -668,30 +743,33 @@ void handoff_syscall_p(Sched& s, M* m) noexcept {
 // g is about to make a call known to block, and m's P has other fibers to
 // run. Go would hand the P to another thread, and the P would sit idle until
 // the kernel runs that thread: tens of microseconds here, for every call,
-// with every core busy. We hand the fiber over instead: an idle (or new) M
-// makes the call on g's stack, and m keeps its P and goes on at once. Only
-// g waits for the other thread to wake, and its call is a long one. At the
-// thread limit the call is made here and the P goes (nullptr: g is handed
-// over; else run g now, without a P).
+// with every core busy. We hand the fiber over instead: another M makes the
+// call on g's stack, and m keeps its P and goes on at once. Only g waits for
+// the other thread, and its call is a long one.
+//
+// That thread is woken for it, unless threads come back from other calls so
+// often that one will be here within relay_budget(g): then g queues, and the
+// next thread to come back without a P makes g's call instead of going to
+// sleep (exitsyscall0). With many fibers in short blocking calls that saves
+// two thread switches per call, which is most of what such calls cost.
+//
+// At the thread limit the call is made here and the P goes (nullptr: g is
+// handed over; else run g now, without a P).
 G* handoff_syscall(Sched& s, M* m, G* g) {
   std::unique_lock lock(s.lock);
-  if (M* idle = mget(s)) {
-    idle->nextg = g;
-    idle->spinning = false;
-    const bool poller = s.timer_waiter == idle;
-    lock.unlock();
-    // Outside the lock, unlike startm: only this caller can wake `idle` now,
-    // and a wakeup that arrives after it woke by itself and saw nextg costs
-    // it one spurious turn in stopm.
-    idle->park.wakeup();
-    if (poller) s.poller.interrupt();
-  } else if (!newm(s, nullptr, false, lock, g)) {
-    lock.unlock();
-    handoff_syscall_p(s, m);
-    return g;
+  const std::int64_t now = nanotime();
+  if (const std::int64_t budget = relay_budget(g); returns_soon(s, now, budget)) {
+    syscallq_put(s, g, now + 2 * budget);
+    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
   }
-  s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
-  return nullptr;
+  if (start_call(s, g, lock)) {
+    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  lock.unlock();
+  handoff_syscall_p(s, m);
+  return g;
 }
 
 // What g0 does once a fiber has switched away; returns a G to run at once.
@@ -932,6 +1010,33 @@ void wakep() noexcept {
   startm(*s, nullptr, true);
 }
 
+void start_queued_calls(Sched& s, bool overdue_only) {
+  const std::int64_t now = nanotime();
+  std::unique_lock lock(s.lock);
+  GQueue due;
+  GQueue waiting;
+  std::int64_t first = 0;
+  while (G* g = s.syscallq.pop_front()) {
+    if (!overdue_only || g->relay_deadline <= now) {
+      due.push_back(g);
+    } else {
+      waiting.push_back(g);
+      if (first == 0 || g->relay_deadline < first) first = g->relay_deadline;
+    }
+  }
+  s.syscallq.push_back_all(waiting);
+  s.syscallq_deadline.store(first, std::memory_order_relaxed);
+  while (G* g = due.pop_front()) {
+    if (!start_call(s, g, lock)) {
+      // Shutdown: they stay queued, like any runnable fiber.
+      syscallq_put(s, g, now);
+      while (G* rest = due.pop_front()) syscallq_put(s, rest, now);
+      return;
+    }
+    lock.lock();
+  }
+}
+
 void handoffp(Sched& s, P* p) noexcept {
   s.handoffs.fetch_add(1, std::memory_order_relaxed);
   // Work to do: give it a thread now.
@@ -1167,6 +1272,7 @@ void enter_syscall_block() noexcept {
   G* g = current_g();
   if (g->syscall_depth++ > 0) return;
   enter_syscall_handing_off(g);
+  g->handoff_since = nanotime();
 }
 
 void exit_syscall() noexcept {
@@ -1175,9 +1281,8 @@ void exit_syscall() noexcept {
   M* m = g->m;
   Sched& s = *sched();
   if (g->handoff_since != 0) {
-    if (nanotime() - std::exchange(g->handoff_since, 0) < kShortSyscallNs) {
-      g->handoff_syscalls = false;
-    }
+    g->call_ns = nanotime() - std::exchange(g->handoff_since, 0);
+    if (g->call_ns < kShortSyscallNs) g->handoff_syscalls = false;
   }
   // Fast path: our P is still waiting for us.
   if (P* oldp = std::exchange(m->oldp, nullptr)) {
@@ -1290,6 +1395,7 @@ Stats stats() noexcept {
   out.retakes = s->retakes.load();
   out.handoffs = s->handoffs.load();
   out.moved_syscalls = s->moved_syscalls.load();
+  out.relayed_syscalls = s->relayed_syscalls.load();
   out.deadlock_reports = s->deadlock_reports.load();
   out.long_runs = s->long_runs.load();
   out.locked_spawns = s->locked_spawns.load();

@@ -27,6 +27,7 @@
 #include "runtime/stack.h"
 #include "runtime/timers.h"
 #include "vfs/runtime/config.h"
+#include "vfs/runtime/detail/lock.h"
 #include "vfs/runtime/detail/task.h"
 
 namespace vfs::runtime::detail {
@@ -61,6 +62,10 @@ struct G {
   // within a sysmon tick again. handoff_since: when such a call began.
   bool handoff_syscalls = false;
   std::int64_t handoff_since = 0;
+  // How long its last call on another thread took, and, while it waits in
+  // Sched::syscallq, when it stops waiting for a returning thread.
+  std::int64_t call_ns = 0;
+  std::int64_t relay_deadline = 0;
   // While parked: what it waits for (deadlock reports), and how to take it
   // out of the primitive's queue if run() drops it (park.h; the Unqueue
   // lives in the parked fiber's frame). Atomic: sysmon and run()'s teardown
@@ -142,7 +147,7 @@ struct Sched {
   explicit Sched(const Config& config);
   ~Sched();
 
-  std::mutex lock;  // Go's sched.lock: idle lists, global queue
+  Lock lock;  // Go's sched.lock: idle lists, global queue
   GQueue runq;
   std::atomic<std::int64_t> runqsize{0};
   P* pidle = nullptr;
@@ -155,6 +160,14 @@ struct Sched {
   std::vector<M*> allm;                      // guarded by lock
   std::vector<std::uint32_t> steal_strides;  // numbers coprime to nprocs (Go's randomOrder)
   M* timer_waiter = nullptr;  // the idle M sleeping in epoll until the next timer or I/O
+  // Fibers about to make a blocking call, waiting for a thread that comes
+  // back from another one (handoff_syscall, proc.cc). Guarded by lock, but
+  // for syscallq_deadline: no later than the first relay_deadline in it, 0
+  // when empty; every scheduling round reads it.
+  GQueue syscallq;
+  std::atomic<std::int64_t> syscallq_deadline{0};
+  std::int64_t last_return = 0;  // when an M last came back from a call without a P
+  std::int64_t return_gap = 0;   // average time between such returns (0: none seen)
   std::atomic<bool> shutdown{false};
   std::exception_ptr main_error;  // guarded by lock once fibers run
   OnDeadlock on_deadlock = OnDeadlock::fail;
@@ -195,6 +208,7 @@ struct Sched {
   std::atomic<std::uint64_t> retakes{0};
   std::atomic<std::uint64_t> handoffs{0};
   std::atomic<std::uint64_t> moved_syscalls{0};
+  std::atomic<std::uint64_t> relayed_syscalls{0};
   std::atomic<std::uint64_t> deadlock_reports{0};
   std::atomic<std::uint64_t> long_runs{0};
 
@@ -262,6 +276,9 @@ void wakep() noexcept;
 // Gives `p` (not owned by anyone) to a thread that will run it, or idles it.
 void handoffp(Sched& s, P* p) noexcept;
 bool runqempty(const P* p) noexcept;
+// Gives the fibers in Sched::syscallq to idle or new Ms: all of them, or
+// those that waited their time.
+void start_queued_calls(Sched& s, bool overdue_only);
 std::uint32_t fastrand(M* m) noexcept;
 
 // Wakes m (sched.lock held): its Note, and the poller if m sleeps in it.

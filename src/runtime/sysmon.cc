@@ -199,6 +199,11 @@ void sysmon_main(Sched& s) noexcept {
     if (s.sysmon_stop.load()) break;
     const std::int64_t now = nanotime();
     bool busy = retake(s, now, in_syscall) > 0;
+    // Calls queued for a returning thread, and every P too busy to look.
+    if (const std::int64_t due = s.syscallq_deadline.load(std::memory_order_relaxed); due != 0) {
+      in_syscall = true;
+      if (now >= due) start_queued_calls(s, true);
+    }
     const std::int64_t next_timer = s.timers.next();
     if (next_timer != 0 && now - next_timer > kMinDelayNs) {
       // An overdue timer: make sure some thread is on its way to it.

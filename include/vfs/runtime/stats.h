@@ -16,6 +16,7 @@ struct Stats {
   std::uint64_t retakes = 0;           // Ps sysmon took from a thread stuck in a syscall
   std::uint64_t handoffs = 0;          // Ps handed to another thread (retakes + blocking)
   std::uint64_t moved_syscalls = 0;    // blocking calls moved to another thread, the P staying
+  std::uint64_t relayed_syscalls = 0;  // of those, made by a thread back from another call
   std::uint64_t long_runs = 0;         // fibers seen running >= 10 ms without a switch
   std::uint64_t locked_spawns = 0;     // go() calls from fibers wired to their thread
   std::uint64_t sysmon_polled = 0;     // fibers woken by sysmon's own poll (nobody else polled)
