@@ -652,17 +652,22 @@ void startlockedm(Sched& s, M* m, G* g) noexcept {
 // Records that an M came back from a call and found no P: the rate of such
 // returns says how soon a queued call would find a thread.
 void note_return(Sched& s, std::int64_t now) noexcept {
-  const std::int64_t gap = now - s.last_return;
-  s.return_gap = s.return_gap == 0 ? gap : (7 * s.return_gap + gap) / 8;
+  if (s.last_return != 0) {
+    const std::int64_t gap = now - s.last_return;
+    s.return_gap = s.return_gap == 0 ? gap : (7 * s.return_gap + gap) / 8;
+  }
   s.last_return = now;
 }
 
 // How long g's call may wait for a returning thread: a small share of what
 // its last call took (0 when it has made none), so that relaying delays no
-// call by more than a few percent.
+// call by more than a few percent, and never more than a millisecond.
 constexpr std::int64_t kRelayShare = 16;
+constexpr std::int64_t kMaxRelayWaitNs = 1'000'000;
 
-std::int64_t relay_budget(const G* g) noexcept { return g->call_ns / kRelayShare; }
+std::int64_t relay_budget(const G* g) noexcept {
+  return std::min(g->call_ns / kRelayShare, kMaxRelayWaitNs);
+}
 
 // True if threads come back from calls often enough that, with one more
 // call queued, the last one's expected wait is within `budget`.
@@ -713,11 +718,11 @@ bool start_call(Sched& s, G* g, std::unique_lock<Lock>& lock) {
 G* exitsyscall0(Sched& s, M* m, G* g) {
   g->status.store(GStatus::runnable, std::memory_order_relaxed);
   std::unique_lock lock(s.lock);
-  note_return(s, nanotime());
   P* p = pidleget(s);
   if (!p) {
+    note_return(s, nanotime());
     globrunqput(s, g);
-    if (!m->lockedg && !s.syscallq.empty()) {
+    if (!m->lockedg && !s.syscallq.empty() && !s.shutdown.load()) {
       s.relayed_syscalls.fetch_add(1, std::memory_order_relaxed);
       return syscallq_get(s);
     }
@@ -753,7 +758,7 @@ void handoff_syscall_p(Sched& s, M* m) noexcept {
 // sleep (exitsyscall0). With many fibers in short blocking calls that saves
 // two thread switches per call, which is most of what such calls cost.
 //
-// At the thread limit the call is made here and the P goes (nullptr: g is
+// On shutdown the call is made here and the P goes (nullptr: g is
 // handed over; else run g now, without a P).
 G* handoff_syscall(Sched& s, M* m, G* g) {
   std::unique_lock lock(s.lock);
@@ -1013,6 +1018,7 @@ void wakep() noexcept {
 void start_queued_calls(Sched& s, bool overdue_only) {
   const std::int64_t now = nanotime();
   std::unique_lock lock(s.lock);
+  if (s.shutdown.load()) return;  // they stay queued, like any runnable fiber
   GQueue due;
   GQueue waiting;
   std::int64_t first = 0;
@@ -1060,6 +1066,9 @@ void handoffp(Sched& s, P* p) noexcept {
     return;
   }
   pidleput(s, p);
+  lock.unlock();
+  // An idle P: the calls waiting for a returning thread wait no longer.
+  if (s.syscallq_deadline.load(std::memory_order_relaxed) != 0) start_queued_calls(s, false);
 }
 
 void ready(G* g) noexcept {
