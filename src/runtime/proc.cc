@@ -765,16 +765,13 @@ G* handoff_syscall(Sched& s, M* m, G* g) {
   const std::int64_t now = nanotime();
   if (const std::int64_t budget = relay_budget(g); returns_soon(s, now, budget)) {
     syscallq_put(s, g, now + 2 * budget);
-    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
+  } else if (!start_call(s, g, lock)) {
+    lock.unlock();
+    handoff_syscall_p(s, m);
+    return g;
   }
-  if (start_call(s, g, lock)) {
-    s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
-  }
-  lock.unlock();
-  handoff_syscall_p(s, m);
-  return g;
+  s.moved_syscalls.fetch_add(1, std::memory_order_relaxed);
+  return nullptr;
 }
 
 // What g0 does once a fiber has switched away; returns a G to run at once.
