@@ -9,7 +9,7 @@
 namespace vfs::cli {
 namespace {
 
-void cat(Context& ctx, std::string_view arg) {
+void cat_one(Context& ctx, std::string_view arg) {
   auto src = resolve(arg, Enter::never_last);
   if (!src) return ctx.fail(src.error());
   auto file = src->fs->open(src->name);
@@ -27,14 +27,8 @@ void cat(Context& ctx, std::string_view arg) {
 
 }  // namespace
 
-void add_cat(CLI::App& app, Context& ctx) {
-  auto paths = std::make_shared<std::vector<std::string>>();
-  auto* cmd = app.add_subcommand(
-      "cat", "Print files' bytes (x.gz: the compressed bytes; x.gz/x: the data)");
-  cmd->add_option("path", *paths, "Files, or paths into archives")->required();
-  cmd->callback([paths, &ctx] {
-    for (const auto& p : *paths) cat(ctx, p);
-  });
+void cat(Context& ctx, const CatOptions& o) {
+  for (const auto& p : o.paths) cat_one(ctx, p);
 }
 
 }  // namespace vfs::cli

@@ -12,7 +12,7 @@
 namespace vfs::cli {
 namespace {
 
-void check(Context& ctx, const std::string& arg) {
+void check_one(Context& ctx, const std::string& arg) {
   auto src = resolve(arg, Enter::last_archive);
   if (!src) return ctx.fail(src.error());
   if (auto s = src->make_root(); !s) return ctx.fail(s.error());
@@ -41,12 +41,6 @@ void check(Context& ctx, const std::string& arg) {
 
 }  // namespace
 
-void add_check(CLI::App& app, Context& ctx) {
-  auto path = std::make_shared<std::string>();
-  auto* cmd =
-      app.add_subcommand("check", "Run the conformance checker on PATH; exit 1 on problems");
-  add_source_option(cmd, *path);
-  cmd->callback([path, &ctx] { check(ctx, *path); });
-}
+void check(Context& ctx, const CheckOptions& o) { check_one(ctx, o.path); }
 
 }  // namespace vfs::cli

@@ -12,16 +12,12 @@
 namespace vfs::cli {
 namespace {
 
-struct DuOptions {
-  std::string path;
-  bool summarize = false;
-  bool human = false;
-};
-
 struct Dir {
   std::string path;  // in the FS
   std::int64_t bytes = 0;
 };
+
+}  // namespace
 
 void du(Context& ctx, const DuOptions& o) {
   auto src = resolve(o.path, Enter::last_archive);
@@ -77,18 +73,6 @@ void du(Context& ctx, const DuOptions& o) {
   close_until("");
   // close_until("") leaves a "." root open: it is everyone's ancestor.
   if (!open.empty()) print(open.back());
-}
-
-}  // namespace
-
-void add_du(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<DuOptions>();
-  auto* cmd =
-      app.add_subcommand("du", "Bytes under each directory (apparent sizes), children first");
-  add_source_option(cmd, o->path);
-  cmd->add_flag("-s,--summarize", o->summarize, "Only the total for PATH");
-  cmd->add_flag("-H,--human-readable", o->human, "Sizes like 1.5K, 23M, 4.0G");
-  cmd->callback([o, &ctx] { du(ctx, *o); });
 }
 
 }  // namespace vfs::cli

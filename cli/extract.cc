@@ -9,14 +9,7 @@
 #include "vfs/copy_fs.h"
 
 namespace vfs::cli {
-namespace {
-
-struct ExtractOptions {
-  std::string src;
-  std::string dest;
-  bool force = false;
-  bool verbose = false;
-};
+namespace {}  // namespace
 
 void extract(Context& ctx, const ExtractOptions& o) {
   auto src = resolve(o.src, Enter::last_archive);
@@ -31,19 +24,6 @@ void extract(Context& ctx, const ExtractOptions& o) {
   };
   if (auto s = copy_fs(*src->fs, src->name, o.dest, copy); !s) ctx.fail(s.error());
   progress.done();
-}
-
-}  // namespace
-
-void add_extract(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<ExtractOptions>();
-  auto* cmd = app.add_subcommand(
-      "extract", "Copy SRC's tree into the directory DEST; never writes outside DEST");
-  cmd->add_option("src", o->src, "A directory, an archive, or a path into one")->required();
-  cmd->add_option("dest", o->dest, "The directory to fill (created if missing)")->required();
-  cmd->add_flag("-f,--force", o->force, "Replace existing files and symlinks (never directories)");
-  cmd->add_flag("-v,--verbose", o->verbose, "Print each path as it is copied");
-  cmd->callback([o, &ctx] { extract(ctx, *o); });
 }
 
 }  // namespace vfs::cli

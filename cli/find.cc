@@ -13,16 +13,6 @@
 namespace vfs::cli {
 namespace {
 
-struct FindOptions {
-  std::string path;
-  std::string type;  // f, d, l or empty
-  std::string name;  // a Go pattern for the base name, or empty
-  int max_depth = -1;
-  bool parallel = false;
-  bool null = false;
-  bool json = false;
-};
-
 bool type_matches(std::string_view type, FileMode mode) {
   if (type.empty()) return true;
   if (type == "f") return mode.is_regular();
@@ -36,6 +26,8 @@ std::string_view relative(std::string_view root, std::string_view path) {
   if (path.size() == root.size()) return {};
   return path.substr(root.size() + 1);
 }
+
+}  // namespace
 
 void find(Context& ctx, const FindOptions& o) {
   auto src = resolve(o.path, Enter::last_archive);
@@ -81,25 +73,6 @@ void find(Context& ctx, const FindOptions& o) {
     s = walk_dir(*src->fs, root, visit);
   }
   if (!s) ctx.fail(src->display(s.error()));
-}
-
-}  // namespace
-
-void add_find(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<FindOptions>();
-  auto* cmd = app.add_subcommand("find", "Print every path under PATH, in walk order");
-  add_source_option(cmd, o->path);
-  cmd->add_option("--type", o->type, "Only files (f), directories (d) or symlinks (l)")
-      ->check(CLI::IsMember({"f", "d", "l"}));
-  cmd->add_option("--name", o->name,
-                  "Only base names matching this pattern (Go syntax: * ? [a-z] \\)");
-  cmd->add_option("--max-depth", o->max_depth, "Descend at most N levels (1: PATH's entries)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--parallel", o->parallel,
-                "Read directories ahead on fibers (same output, same order)");
-  cmd->add_flag("-0,--null", o->null, "End each path with NUL instead of newline");
-  cmd->add_flag("--json", o->json, "One JSON object per path: path, type, size, mode, mtime, link");
-  cmd->callback([o, &ctx] { find(ctx, *o); });
 }
 
 }  // namespace vfs::cli

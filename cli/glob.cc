@@ -7,13 +7,7 @@
 #include "vfs/stat.h"
 
 namespace vfs::cli {
-namespace {
-
-struct GlobOptions {
-  std::string pattern;
-  std::string path;
-  bool json = false;
-};
+namespace {}  // namespace
 
 void glob(Context& ctx, const GlobOptions& o) {
   auto src = resolve(o.path, Enter::last_archive);
@@ -36,17 +30,6 @@ void glob(Context& ctx, const GlobOptions& o) {
     if (info->mode.is_symlink()) target = vfs::read_link(*fs, name).value_or("");
     ctx.out.line(entry_json(name, *info, target));
   }
-}
-
-}  // namespace
-
-void add_glob(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<GlobOptions>();
-  auto* cmd = app.add_subcommand("glob", "Print the names under PATH matching PATTERN (Go syntax)");
-  cmd->add_option("pattern", o->pattern, "e.g. 'docs/*.md', '*/[a-c]?.txt'")->required();
-  add_source_option(cmd, o->path);
-  cmd->add_flag("--json", o->json, "One JSON object per match");
-  cmd->callback([o, &ctx] { glob(ctx, *o); });
 }
 
 }  // namespace vfs::cli

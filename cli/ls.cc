@@ -9,13 +9,6 @@
 namespace vfs::cli {
 namespace {
 
-struct LsOptions {
-  std::vector<std::string> paths;
-  bool long_format = false;
-  bool all = false;
-  bool json = false;
-};
-
 // -l: mode, size, mtime, name, and a symlink's target.
 std::string long_line(const Context& ctx, const FileInfo& info, std::string_view name,
                       std::string_view target) {
@@ -76,22 +69,12 @@ void list(Context& ctx, const LsOptions& o, std::string_view arg, bool header) {
 
 }  // namespace
 
-void add_ls(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<LsOptions>();
-  auto* cmd = app.add_subcommand("ls", "List a directory's entries (an archive's, if PATH is one)");
-  cmd->add_option("path", o->paths,
-                  "Directories, archives or files (default: the embedded assets)");
-  cmd->add_flag("-l,--long", o->long_format, "Long format: mode, size, mtime, name -> link target");
-  cmd->add_flag("-a,--all", o->all, "Include names that start with '.'");
-  cmd->add_flag("--json", o->json,
-                "One JSON object per entry: path, type, size, mode, mtime, link");
-  cmd->callback([o, &ctx] {
-    if (o->paths.empty()) return list(ctx, *o, "", false);
-    for (std::size_t i = 0; i < o->paths.size(); ++i) {
-      if (i > 0 && !o->json) ctx.out.line("");
-      list(ctx, *o, o->paths[i], o->paths.size() > 1);
-    }
-  });
+void ls(Context& ctx, const LsOptions& o) {
+  if (o.paths.empty()) return list(ctx, o, "", false);
+  for (std::size_t i = 0; i < o.paths.size(); ++i) {
+    if (i > 0 && !o.json) ctx.out.line("");
+    list(ctx, o, o.paths[i], o.paths.size() > 1);
+  }
 }
 
 }  // namespace vfs::cli

@@ -8,13 +8,7 @@
 #include "vfs/http_server.h"
 
 namespace vfs::cli {
-namespace {
-
-struct ServeOptions {
-  std::string path;
-  std::string addr = "127.0.0.1:8080";
-  bool no_listing = false;
-};
+namespace {}  // namespace
 
 void serve(Context& ctx, const ServeOptions& o) {
   const auto colon = o.addr.rfind(':');
@@ -40,19 +34,6 @@ void serve(Context& ctx, const ServeOptions& o) {
   if (http::serve_until_signal(fs, o.addr.substr(0, colon), port, options) != 0) {
     ctx.fail(fmt::format("serve {}: the server failed", o.addr));
   }
-}
-
-}  // namespace
-
-void add_serve(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<ServeOptions>();
-  auto* cmd =
-      app.add_subcommand("serve", "Serve PATH over HTTP until SIGINT/SIGTERM (graceful stop)");
-  add_source_option(cmd, o->path);
-  cmd->add_option("--addr", o->addr, "HOST:PORT to listen on (port 0: any free port)")
-      ->capture_default_str();
-  cmd->add_flag("--no-listing", o->no_listing, "404 for directories without index.html");
-  cmd->callback([o, &ctx] { serve(ctx, *o); });
 }
 
 }  // namespace vfs::cli

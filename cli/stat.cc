@@ -9,12 +9,6 @@
 namespace vfs::cli {
 namespace {
 
-struct StatOptions {
-  std::vector<std::string> paths;
-  bool follow = false;
-  bool json = false;
-};
-
 void stat_one(Context& ctx, const StatOptions& o, std::string_view arg) {
   auto src = resolve(arg, Enter::never_last);
   if (!src) return ctx.fail(src.error());
@@ -38,16 +32,8 @@ void stat_one(Context& ctx, const StatOptions& o, std::string_view arg) {
 
 }  // namespace
 
-void add_stat(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<StatOptions>();
-  auto* cmd =
-      app.add_subcommand("stat", "Print every FileInfo field: name, size, mode, mtime, type, link");
-  cmd->add_option("path", o->paths, "Paths (on disk or into archives)")->required();
-  cmd->add_flag("-L,--dereference", o->follow, "Follow a symlink (inside its FS)");
-  cmd->add_flag("--json", o->json, "One JSON object per path");
-  cmd->callback([o, &ctx] {
-    for (const auto& p : o->paths) stat_one(ctx, *o, p);
-  });
+void stat(Context& ctx, const StatOptions& o) {
+  for (const auto& p : o.paths) stat_one(ctx, o, p);
 }
 
 }  // namespace vfs::cli

@@ -9,12 +9,6 @@
 namespace vfs::cli {
 namespace {
 
-struct TreeOptions {
-  std::string path;
-  int level = -1;
-  bool all = false;
-};
-
 // One open directory on the way down: an explicit stack, so a hostile
 // archive's deep tree cannot overflow the thread's.
 struct Frame {
@@ -23,6 +17,8 @@ struct Frame {
   std::size_t next = 0;
   std::string indent;  // drawn before this directory's entries
 };
+
+}  // namespace
 
 void tree(Context& ctx, const TreeOptions& o) {
   auto src = resolve(o.path, Enter::last_archive);
@@ -69,17 +65,6 @@ void tree(Context& ctx, const TreeOptions& o) {
   }
   ctx.out.line(fmt::format("\n{} director{}, {} file{}", dirs, dirs == 1 ? "y" : "ies", files,
                            files == 1 ? "" : "s"));
-}
-
-}  // namespace
-
-void add_tree(CLI::App& app, Context& ctx) {
-  auto o = std::make_shared<TreeOptions>();
-  auto* cmd = app.add_subcommand("tree", "Draw PATH's tree, as tree(1) does, with counts");
-  add_source_option(cmd, o->path);
-  cmd->add_option("-L,--level", o->level, "Descend at most N levels")->check(CLI::PositiveNumber);
-  cmd->add_flag("-a,--all", o->all, "Include names that start with '.'");
-  cmd->callback([o, &ctx] { tree(ctx, *o); });
 }
 
 }  // namespace vfs::cli
