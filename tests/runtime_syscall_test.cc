@@ -215,6 +215,52 @@ TEST(RuntimeSyscall, AQueuedCallDoesNotWaitForReturnsThatNeverCome) {
   EXPECT_EQ(stats.relayed_syscalls, 0u);
 }
 
+// As above, but the only P runs a fiber that never switches, so no
+// scheduling round looks at the queue either: sysmon must start the call.
+TEST(RuntimeSyscall, AQueuedCallStartsWhileEveryPRunsOneFiber) {
+  HangGuard guard("queued call beside a spinning fiber");
+  std::int64_t waited_ms = -1;
+  bool spinner_saw_the_call = false;
+  rt::Stats stats;
+  rt::run(
+      [&] {
+        blocking_sleep(20);  // its calls take 20 ms: it may queue for 1 ms (x2)
+        std::atomic<bool> call_started{false};
+        rt::WaitGroup spun;
+        spun.add(1);
+        rt::go([&] {
+          // No yield: this fiber keeps the P until the queued call has
+          // started on another thread (or 10 s have passed).
+          const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+          while (!call_started.load() && std::chrono::steady_clock::now() < give_up) {
+          }
+          spinner_saw_the_call = call_started.load();
+          spun.done();
+        });
+        {
+          detail::Sched& s = *detail::sched();
+          std::lock_guard lock(s.lock);
+          s.return_gap = 1;
+          s.last_return = detail::nanotime() + 1'000'000'000;
+        }
+        const auto queued = std::chrono::steady_clock::now();
+        rt::syscall_blocking([&] {
+          waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - queued)
+                          .count();
+          call_started = true;
+          return 0;
+        });
+        spun.wait();
+        stats = rt::stats();
+      },
+      {.procs = 1});
+  EXPECT_TRUE(spinner_saw_the_call);
+  EXPECT_GE(waited_ms, 0);
+  EXPECT_LT(waited_ms, 1000);  // sysmon's next looks: ~20 ms, on a loaded machine
+  EXPECT_EQ(stats.relayed_syscalls, 0u);
+}
+
 // The writer here is outside the runtime and writes only after a compute
 // fiber on the single P has finished: sysmon must have retaken the P from
 // the thread stuck in read().

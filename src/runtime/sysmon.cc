@@ -27,18 +27,20 @@ constexpr std::int64_t kPollIntervalNs = 10'000'000;  // Go: 10 ms
 constexpr std::int64_t kSyscallWatchDelayNs = 1'000'000;
 
 // Counts a fiber on p that has run >= 10 ms without a switch (once per run).
-void watch_long_run(Sched& s, P* p, std::int64_t now) noexcept {
+// True if p has not switched since the previous look.
+bool watch_long_run(Sched& s, P* p, std::int64_t now) noexcept {
   const std::uint32_t t = p->switches.load(std::memory_order_relaxed);
   if (p->seen_switches != t) {
     p->seen_switches = t;
     p->seen_switchwhen = now;
     p->long_run_counted = false;
-    return;
+    return false;
   }
   if (!p->long_run_counted && now - p->seen_switchwhen >= kLongRunNs) {
     p->long_run_counted = true;
     s.long_runs.fetch_add(1, std::memory_order_relaxed);
   }
+  return true;
 }
 
 // True if p has been in the same syscall since the previous look and is
@@ -56,15 +58,21 @@ bool should_retake(Sched& s, P* p, std::int64_t now) noexcept {
   return !(runqempty(p) && others_can_run && now - p->seen_syscallwhen < kSyscallPatienceNs);
 }
 
-// Retakes what should be retaken; sets `in_syscall` if any P is in a call.
-int retake(Sched& s, std::int64_t now, bool& in_syscall) noexcept {
+// What retake saw besides what it took.
+struct Watch {
+  bool in_syscall = false;  // some P is in a call
+  bool stalled = false;     // some P runs the fiber it ran at the last look
+};
+
+// Retakes what should be retaken.
+int retake(Sched& s, std::int64_t now, Watch& seen) noexcept {
   int taken = 0;
-  in_syscall = false;
+  seen = Watch{};
   for (auto& owned : s.allp) {
     P* p = owned.get();
     const PStatus status = p->status.load(std::memory_order_acquire);
     if (status == PStatus::running && p->in_fiber.load(std::memory_order_relaxed)) {
-      watch_long_run(s, p, now);
+      if (watch_long_run(s, p, now)) seen.stalled = true;
     } else {
       // Idle, spinning or in a syscall: restart the clock.
       p->seen_switches = p->switches.load(std::memory_order_relaxed);
@@ -74,7 +82,7 @@ int retake(Sched& s, std::int64_t now, bool& in_syscall) noexcept {
       p->seen_in_syscall = false;
       continue;
     }
-    in_syscall = true;
+    seen.in_syscall = true;
     if (!should_retake(s, p, now)) continue;
     PStatus expected = PStatus::syscall;
     if (p->status.compare_exchange_strong(expected, PStatus::idle, std::memory_order_acq_rel)) {
@@ -184,7 +192,7 @@ void wake_timer_waiter(Sched& s) noexcept {
 void sysmon_main(Sched& s) noexcept {
   std::int64_t delay = kMinDelayNs;
   int idle_rounds = 0;
-  bool in_syscall = false;
+  bool watch_closely = false;
   std::int64_t last_trace = s.start_time;
   DeadlockWatch deadlock;
   while (!s.sysmon_stop.load()) {
@@ -193,16 +201,21 @@ void sysmon_main(Sched& s) noexcept {
     } else if (idle_rounds > kIdleRoundsBeforeBackoff) {
       delay = std::min(delay * 2, kMaxDelayNs);
     }
-    if (in_syscall) delay = std::min(delay, kSyscallWatchDelayNs);
+    if (watch_closely) delay = std::min(delay, kSyscallWatchDelayNs);
     if (s.trace_period_ns) delay = std::min(delay, s.trace_period_ns);
     s.sysmon_note.sleep_until(nanotime() + delay);
     if (s.sysmon_stop.load()) break;
     const std::int64_t now = nanotime();
-    bool busy = retake(s, now, in_syscall) > 0;
-    // Calls queued for a returning thread, and every P too busy to look.
+    Watch seen;
+    bool busy = retake(s, now, seen) > 0;
+    watch_closely = seen.in_syscall;
+    // Calls queued for a returning thread. Each scheduling round starts the
+    // overdue ones, so sysmon need look often only while some P makes none:
+    // its wakeups would otherwise cost the busy Ps about as much as the
+    // queue saves them.
     if (const std::int64_t due = s.syscallq_deadline.load(std::memory_order_relaxed); due != 0) {
-      in_syscall = true;
       if (now >= due) start_queued_calls(s, true);
+      watch_closely = watch_closely || seen.stalled;
     }
     const std::int64_t next_timer = s.timers.next();
     if (next_timer != 0 && now - next_timer > kMinDelayNs) {
