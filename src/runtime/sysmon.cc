@@ -23,7 +23,9 @@ constexpr std::int64_t kPollIntervalNs = 10'000'000;  // Go: 10 ms
 // off to 10 ms, and then never sees a 10 ms call twice, so a fiber looping on
 // short blocking calls keeps its P forever (Go keeps ~half its compute
 // there). One look a millisecond catches such a fiber within ~2 ms; from
-// then on its syscall() calls hand the P off at once (proc.cc).
+// then on its syscall() calls hand the P off at once (proc.cc). sysmon also
+// looks this often while calls wait in the relay queue and some P has not
+// switched fibers since the previous look.
 constexpr std::int64_t kSyscallWatchDelayNs = 1'000'000;
 
 // Counts a fiber on p that has run >= 10 ms without a switch (once per run).
