@@ -129,6 +129,16 @@ void blocking_sleep(int ms) {
   rt::syscall_blocking([&] { return ::clock_nanosleep(CLOCK_MONOTONIC, 0, &t, nullptr); });
 }
 
+// Makes the runtime believe threads come back from calls every nanosecond
+// (the last a second from now), so the next timed call queues for a relay
+// that never comes: only a deadline check can start it.
+void pretend_threads_return_constantly() {
+  detail::Sched& s = *detail::sched();
+  std::lock_guard lock(s.lock);
+  s.return_gap = 1;
+  s.last_return = detail::nanotime() + 1'000'000'000;
+}
+
 // Fibers that keep the only P busy until `stop`, yielding between units: a
 // blocking call made meanwhile moves to another thread and the P stays.
 void keep_the_p_busy(int fibers, std::atomic<bool>& stop, rt::WaitGroup& done) {
@@ -194,12 +204,7 @@ TEST(RuntimeSyscall, AQueuedCallDoesNotWaitForReturnsThatNeverCome) {
         rt::WaitGroup busy;
         keep_the_p_busy(2, stop, busy);
         blocking_sleep(20);  // its calls take 20 ms: it may queue for 1 ms (x2)
-        {
-          detail::Sched& s = *detail::sched();
-          std::lock_guard lock(s.lock);
-          s.return_gap = 1;
-          s.last_return = detail::nanotime() + 1'000'000'000;
-        }
+        pretend_threads_return_constantly();
         const auto start = std::chrono::steady_clock::now();
         blocking_sleep(20);
         took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -237,12 +242,7 @@ TEST(RuntimeSyscall, AQueuedCallStartsWhileEveryPRunsOneFiber) {
           spinner_saw_the_call = call_started.load();
           spun.done();
         });
-        {
-          detail::Sched& s = *detail::sched();
-          std::lock_guard lock(s.lock);
-          s.return_gap = 1;
-          s.last_return = detail::nanotime() + 1'000'000'000;
-        }
+        pretend_threads_return_constantly();
         const auto queued = std::chrono::steady_clock::now();
         rt::syscall_blocking([&] {
           waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
