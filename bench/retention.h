@@ -59,6 +59,9 @@ enum class Blocking {
 struct Retention {
   std::int64_t units_alone = 0;
   std::int64_t units_blocked = 0;
+  // Blocking calls the blockers completed: a runtime could keep more compute
+  // by delaying them, and this shows whether it did.
+  std::int64_t calls = 0;
 };
 
 template <class Rt>
@@ -109,18 +112,21 @@ class Pipes {
 
 template <class Rt>
 void start_blockers(Blocking kind, int n, Pipes& pipes, std::atomic<bool>& stop,
-                    typename Rt::Group& group) {
+                    std::atomic<std::int64_t>& calls, typename Rt::Group& group) {
   group.add(n);
   for (int i = 0; i < n; ++i) {
     const int fd = kind == Blocking::pipe_read ? pipes.read_end(i) : -1;
-    Rt::go([kind, fd, &stop, &group] {
+    Rt::go([kind, fd, &stop, &calls, &group] {
+      std::int64_t made = 0;
       if (kind == Blocking::pipe_read) {
         char c;
         Rt::block([&] { return ::read(fd, &c, 1); });
+        ++made;
       } else {
         const timespec ts{0, 10'000'000};
-        while (!stop.load()) Rt::block([&] { return ::nanosleep(&ts, nullptr); });
+        for (; !stop.load(); ++made) Rt::block([&] { return ::nanosleep(&ts, nullptr); });
       }
+      calls += made;
       group.done();
     });
   }
@@ -137,6 +143,7 @@ Retention measure_retention(const Config& cfg, Blocking kind) {
 
   Pipes pipes(kind == Blocking::pipe_read ? cfg.blockers : 0);
   std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> calls{0};
   const auto deadline = Clock::now() + window;
   // A plain thread ends the blocking, so it happens on time even when every
   // thread of the fiber library is stuck in a blocker.
@@ -146,10 +153,11 @@ Retention measure_retention(const Config& cfg, Blocking kind) {
     pipes.close_write_ends();
   });
   typename Rt::Group blockers;
-  start_blockers<Rt>(kind, cfg.blockers, pipes, stop, blockers);
+  start_blockers<Rt>(kind, cfg.blockers, pipes, stop, calls, blockers);
   r.units_blocked = compute_until<Rt>(workers, deadline);
   blockers.wait();
   releaser.join();
+  r.calls = calls.load();
   return r;
 }
 
@@ -162,6 +170,7 @@ void retention_benchmark(benchmark::State& state, const Config& cfg, Blocking ki
   for (auto _ : state) in_runtime([&] { r = measure_retention<Rt>(cfg, kind); });
   state.counters["units_alone"] = static_cast<double>(r.units_alone);
   state.counters["units_blocked"] = static_cast<double>(r.units_blocked);
+  state.counters["calls"] = static_cast<double>(r.calls);
   state.counters["blockers"] = cfg.blockers;
 }
 

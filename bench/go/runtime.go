@@ -142,7 +142,7 @@ func computeUntil(workers int, deadline time.Time) int64 {
 // retention is measure_retention in ../retention.h: compute alone for one
 // window, then compute for one window while cfg.blockers goroutines run
 // block (each until release is closed, which happens at the deadline).
-func retention(cfg config, block func(i int, release <-chan struct{}), prepare func() (release func(), err error)) (map[string]float64, error) {
+func retention(cfg config, block func(i int, release <-chan struct{}) int64, prepare func() (release func(), err error)) (map[string]float64, error) {
 	runtime.GOMAXPROCS(cfg.procs)
 	window := time.Duration(cfg.window * float64(time.Second))
 	workers := 2 * cfg.procs
@@ -162,11 +162,12 @@ func retention(cfg config, block func(i int, release <-chan struct{}), prepare f
 		releaseFn()
 	}()
 	var blockers sync.WaitGroup
+	var calls int64
 	blockers.Add(cfg.blockers)
 	for i := 0; i < cfg.blockers; i++ {
 		go func(i int) {
 			defer blockers.Done()
-			block(i, release)
+			atomic.AddInt64(&calls, block(i, release))
 		}(i)
 	}
 	blocked := computeUntil(workers, deadline)
@@ -174,6 +175,7 @@ func retention(cfg config, block func(i int, release <-chan struct{}), prepare f
 	return map[string]float64{
 		"units_alone":   float64(alone),
 		"units_blocked": float64(blocked),
+		"calls":         float64(atomic.LoadInt64(&calls)),
 		"blockers":      float64(cfg.blockers),
 	}, nil
 }
@@ -195,9 +197,10 @@ func handoffRead(cfg config) (map[string]float64, error) {
 			}
 		}, nil
 	}
-	block := func(i int, _ <-chan struct{}) {
+	block := func(i int, _ <-chan struct{}) int64 {
 		var b [1]byte
 		syscall.Read(fds[i][0], b[:])
+		return 1
 	}
 	counters, err := retention(cfg, block, prepare)
 	for _, p := range fds {
@@ -210,12 +213,12 @@ func handoffRead(cfg config) (map[string]float64, error) {
 // until the deadline.
 func handoffNanosleep(cfg config) (map[string]float64, error) {
 	prepare := func() (func(), error) { return func() {}, nil }
-	block := func(_ int, release <-chan struct{}) {
+	block := func(_ int, release <-chan struct{}) int64 {
 		ts := syscall.NsecToTimespec(10_000_000)
-		for {
+		for made := int64(0); ; made++ {
 			select {
 			case <-release:
-				return
+				return made
 			default:
 			}
 			syscall.Nanosleep(&ts, nil)

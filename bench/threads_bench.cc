@@ -1,0 +1,99 @@
+// The machine's ceiling for the handoff rows: the same measurement as ours
+// (retention.h) with a plain OS thread for every compute worker and every
+// blocker, so the kernel schedules them all. A blocked thread costs nothing
+// but its own wake-ups, and a woken one runs at once, preempting compute; no
+// fiber runtime can keep more compute than this on the same machine.
+#include <benchmark/benchmark.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "common.h"
+#include "retention.h"
+
+namespace vfs_bench {
+namespace {
+
+struct OsThreads {
+  class Group {
+   public:
+    void add(int n) {
+      std::lock_guard lock(mu_);
+      count_ += n;
+    }
+    // Notifies under the lock: wait() cannot return, and the Group be
+    // destroyed, while notify_all still uses it.
+    void done() {
+      std::lock_guard lock(mu_);
+      if (--count_ == 0) zero_.notify_all();
+    }
+    void wait() {
+      std::unique_lock lock(mu_);
+      zero_.wait(lock, [this] { return count_ == 0; });
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable zero_;
+    int count_ = 0;
+  };
+
+  // Threads are joined when the measurement ends (join_all), not detached:
+  // none may outlive the frames its function refers to.
+  template <class F>
+  static void go(F&& fn) {
+    std::lock_guard lock(mu());
+    threads().emplace_back(std::forward<F>(fn));
+  }
+  static void yield() {}  // the kernel preempts
+  template <class F>
+  static auto block(F&& call) {
+    return call();
+  }
+
+  static void join_all() {
+    std::vector<std::thread> all;
+    {
+      std::lock_guard lock(mu());
+      all.swap(threads());
+    }
+    for (auto& t : all) t.join();
+  }
+
+ private:
+  static std::mutex& mu() {
+    static std::mutex m;
+    return m;
+  }
+  static std::vector<std::thread>& threads() {
+    static std::vector<std::thread> v;
+    return v;
+  }
+};
+
+void threads_retention(benchmark::State& state, const Config& cfg, Blocking kind) {
+  retention_benchmark<OsThreads>(state, cfg, kind, [](auto fn) {
+    fn();
+    OsThreads::join_all();
+  });
+}
+
+void register_all(const Config& cfg) {
+  benchmark::RegisterBenchmark("handoff_read", threads_retention, cfg, Blocking::pipe_read)
+      ->Iterations(1)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark("handoff_nanosleep", threads_retention, cfg,
+                               Blocking::nanosleep_10ms)
+      ->Iterations(1)
+      ->UseRealTime();
+}
+
+}  // namespace
+}  // namespace vfs_bench
+
+int main(int argc, char** argv) {
+  return vfs_bench::bench_main(argc, argv, vfs_bench::register_all);
+}
