@@ -19,26 +19,7 @@ namespace {
 namespace fibers = boost::fibers;
 
 struct BoostFiber {
-  class Group {
-   public:
-    void add(int n) {
-      std::lock_guard lock(mu_);
-      count_ += n;
-    }
-    void done() {
-      std::lock_guard lock(mu_);
-      if (--count_ == 0) zero_.notify_all();
-    }
-    void wait() {
-      std::unique_lock lock(mu_);
-      zero_.wait(lock, [this] { return count_ == 0; });
-    }
-
-   private:
-    fibers::mutex mu_;
-    fibers::condition_variable zero_;
-    int count_ = 0;
-  };
+  using Group = CountingGroup<fibers::mutex, fibers::condition_variable>;
 
   template <class F>
   static void go(F&& fn) {

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -54,6 +55,32 @@ enum class Blocking {
   // nanosleep(10 ms) in a loop: short, repeated blocking calls. A plain
   // thread raises `stop` at the deadline.
   nanosleep_10ms,
+};
+
+// A WaitGroup for fiber libraries and threads that have none: a count under
+// Mutex, and CondVar to wait for it to reach zero. done() notifies under the
+// lock, so wait() cannot return, and the Group be destroyed, while
+// notify_all still uses it.
+template <class Mutex, class CondVar>
+class CountingGroup {
+ public:
+  void add(int n) {
+    std::lock_guard lock(mu_);
+    count_ += n;
+  }
+  void done() {
+    std::lock_guard lock(mu_);
+    if (--count_ == 0) zero_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mu_);
+    zero_.wait(lock, [this] { return count_ == 0; });
+  }
+
+ private:
+  Mutex mu_;
+  CondVar zero_;
+  int count_ = 0;
 };
 
 struct Retention {

@@ -18,28 +18,7 @@ namespace vfs_bench {
 namespace {
 
 struct OsThreads {
-  class Group {
-   public:
-    void add(int n) {
-      std::lock_guard lock(mu_);
-      count_ += n;
-    }
-    // Notifies under the lock: wait() cannot return, and the Group be
-    // destroyed, while notify_all still uses it.
-    void done() {
-      std::lock_guard lock(mu_);
-      if (--count_ == 0) zero_.notify_all();
-    }
-    void wait() {
-      std::unique_lock lock(mu_);
-      zero_.wait(lock, [this] { return count_ == 0; });
-    }
-
-   private:
-    std::mutex mu_;
-    std::condition_variable zero_;
-    int count_ = 0;
-  };
+  using Group = CountingGroup<std::mutex, std::condition_variable>;
 
   // Threads are joined when the measurement ends (join_all), not detached:
   // none may outlive the frames its function refers to.
