@@ -58,14 +58,7 @@ void boost_retention(benchmark::State& state, const Config& cfg, Blocking kind) 
                                   [&](auto fn) { in_work_stealing_pool(cfg.procs, fn); });
 }
 
-void register_all(const Config& cfg) {
-  benchmark::RegisterBenchmark("handoff_read", boost_retention, cfg, Blocking::pipe_read)
-      ->Iterations(1)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("handoff_nanosleep", boost_retention, cfg, Blocking::nanosleep_10ms)
-      ->Iterations(1)
-      ->UseRealTime();
-}
+void register_all(const Config& cfg) { register_retention_rows(cfg, boost_retention); }
 
 }  // namespace
 }  // namespace vfs_bench

@@ -23,7 +23,9 @@
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -199,6 +201,19 @@ void retention_benchmark(benchmark::State& state, const Config& cfg, Blocking ki
   state.counters["units_blocked"] = static_cast<double>(r.units_blocked);
   state.counters["calls"] = static_cast<double>(r.calls);
   state.counters["blockers"] = cfg.blockers;
+}
+
+// Registers the rows "handoff_read" and "handoff_nanosleep" (with `suffix`
+// appended), which `measure(state, cfg, kind)` runs; each is one measurement
+// of both phases.
+template <class Measure>
+void register_retention_rows(const Config& cfg, Measure measure, const std::string& suffix = "") {
+  for (auto [name, kind] : {std::pair{"handoff_read", Blocking::pipe_read},
+                            std::pair{"handoff_nanosleep", Blocking::nanosleep_10ms}}) {
+    benchmark::RegisterBenchmark((name + suffix).c_str(), measure, cfg, kind)
+        ->Iterations(1)
+        ->UseRealTime();
+  }
 }
 
 }  // namespace vfs_bench

@@ -134,23 +134,10 @@ void register_runtime(const Config& cfg) {
   benchmark::RegisterBenchmark("spawn_join", spawn_join, cfg)->UseRealTime();
   benchmark::RegisterBenchmark("ping_pong", ping_pong, cfg)->UseRealTime();
   benchmark::RegisterBenchmark("park_memory", park_memory, cfg)->Iterations(1)->UseRealTime();
-  // Rows "handoff_read" and "handoff_nanosleep" (blockers through syscall()),
-  // and the same through syscall_blocking() ("_blocking").
-  benchmark::RegisterBenchmark("handoff_read", retention_row<false>, cfg, Blocking::pipe_read)
-      ->Iterations(1)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("handoff_nanosleep", retention_row<false>, cfg,
-                               Blocking::nanosleep_10ms)
-      ->Iterations(1)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("handoff_read_blocking", retention_row<true>, cfg,
-                               Blocking::pipe_read)
-      ->Iterations(1)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("handoff_nanosleep_blocking", retention_row<true>, cfg,
-                               Blocking::nanosleep_10ms)
-      ->Iterations(1)
-      ->UseRealTime();
+  // The handoff rows with blockers through syscall(), and through
+  // syscall_blocking() ("_blocking").
+  register_retention_rows(cfg, retention_row<false>);
+  register_retention_rows(cfg, retention_row<true>, "_blocking");
 }
 
 }  // namespace vfs_bench

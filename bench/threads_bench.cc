@@ -60,15 +60,7 @@ void threads_retention(benchmark::State& state, const Config& cfg, Blocking kind
   });
 }
 
-void register_all(const Config& cfg) {
-  benchmark::RegisterBenchmark("handoff_read", threads_retention, cfg, Blocking::pipe_read)
-      ->Iterations(1)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark("handoff_nanosleep", threads_retention, cfg,
-                               Blocking::nanosleep_10ms)
-      ->Iterations(1)
-      ->UseRealTime();
-}
+void register_all(const Config& cfg) { register_retention_rows(cfg, threads_retention); }
 
 }  // namespace
 }  // namespace vfs_bench
