@@ -325,6 +325,44 @@ TEST(RuntimeSyscall, RepeatedBlockingCallsLearnToHandOffAtOnce) {
   EXPECT_GE(stats.handoffs + stats.moved_syscalls, kSleeps - 2u);  // the rest at once
 }
 
+// A short call through syscall_blocking() says nothing of the fiber's
+// syscall() calls: having learned that those block, it keeps handing them
+// off at once.
+TEST(RuntimeSyscall, AShortBlockingCallDoesNotUnlearnSyscall) {
+  HangGuard guard("learned sleeps");
+  constexpr int kMaxLearn = 400;  // 2 s of sleeps for sysmon to retake one, on a busy machine
+  constexpr int kSleeps = 12;
+  std::uint64_t retakes_learning = 0;
+  std::uint64_t retakes_after = 0;
+  std::atomic<bool> done{false};
+  rt::run(
+      [&] {
+        rt::WaitGroup wg;
+        wg.add(2);
+        rt::go([&] {
+          for (int i = 0; i < kMaxLearn && rt::stats().retakes == 0; ++i) {
+            rt::syscall([] { return ::usleep(5'000); });
+          }
+          retakes_learning = rt::stats().retakes;
+          for (int i = 0; i < kSleeps; ++i) {
+            rt::syscall_blocking([] { return ::getppid(); });
+            rt::syscall([] { return ::usleep(5'000); });
+          }
+          retakes_after = rt::stats().retakes - retakes_learning;
+          done = true;
+          wg.done();
+        });
+        rt::go([&] {
+          while (!done.load()) rt::yield();  // wants the P, so sysmon retakes it from a held call
+          wg.done();
+        });
+        wg.wait();
+      },
+      {.procs = 1});
+  EXPECT_GE(retakes_learning, 1u);
+  EXPECT_LT(retakes_after, kSleeps / 2u);  // one per sleep if each short call unlearned it
+}
+
 TEST(RuntimeSyscall, ErrnoIsCapturedOnTheCallingThread) {
   rt::run([&] {
     const vfs::sys::Ret r = vfs::sys::read(-1, nullptr, 0);

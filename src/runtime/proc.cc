@@ -1261,6 +1261,7 @@ void enter_syscall() noexcept {
     // Its calls block: waiting for sysmon would leave the P idle for a tick
     // per call (the case Go's sysmon misses once it has backed off).
     enter_syscall_handing_off(g);
+    g->learned_call = true;
     g->handoff_since = nanotime();  // after any move: time the call alone
     return;
   }
@@ -1278,6 +1279,7 @@ void enter_syscall_block() noexcept {
   G* g = current_g();
   if (g->syscall_depth++ > 0) return;
   enter_syscall_handing_off(g);
+  g->learned_call = false;
   g->handoff_since = nanotime();
 }
 
@@ -1288,7 +1290,7 @@ void exit_syscall() noexcept {
   Sched& s = *sched();
   if (g->handoff_since != 0) {
     g->call_ns = nanotime() - std::exchange(g->handoff_since, 0);
-    if (g->call_ns < kShortSyscallNs) g->handoff_syscalls = false;
+    if (g->learned_call && g->call_ns < kShortSyscallNs) g->handoff_syscalls = false;
   }
   // Fast path: our P is still waiting for us.
   if (P* oldp = std::exchange(m->oldp, nullptr)) {

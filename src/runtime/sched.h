@@ -59,8 +59,11 @@ struct G {
   int syscall_depth = 0;  // > 1: a syscall() inside a syscall() (a no-op)
   // syscall() learns per fiber: once sysmon had to retake its P, its next
   // calls hand the P off at once (as syscall_blocking), until one returns
-  // within a sysmon tick again. handoff_since: when such a call began.
+  // within a sysmon tick again. handoff_since: when a handed-off call began;
+  // learned_call: it was one of those, so its length can unlearn (a call
+  // through syscall_blocking says nothing of the fiber's syscall() calls).
   bool handoff_syscalls = false;
+  bool learned_call = false;
   std::int64_t handoff_since = 0;
   // How long its last call on another thread took, and, while it waits in
   // Sched::syscallq, when it stops waiting for a returning thread.
