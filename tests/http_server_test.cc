@@ -384,6 +384,15 @@ TEST(HttpServer, Ranges) {
   EXPECT_EQ(bad["content-range"], "bytes */10");
   EXPECT_EQ(c.get("/digits.txt", "Range: bytes=-0\r\n").status, 416);
   EXPECT_EQ(c.get("/digits.txt", "Range: bytes=5-2\r\n").status, 416);  // invalid, as Go
+  // Any int64 is a position, as Go's strconv.ParseInt reads it; past it is invalid.
+  EXPECT_EQ(c.get("/digits.txt", "Range: bytes=0-9223372036854775807\r\n")["content-range"],
+            "bytes 0-9/10");
+  EXPECT_EQ(c.get("/digits.txt", "Range: bytes=-9223372036854775807\r\n").body, "0123456789");
+  EXPECT_EQ(c.get("/digits.txt", "Range: bytes=0000000000000000001-2\r\n").body, "12");
+  auto far = c.get("/digits.txt", "Range: bytes=9223372036854775807-\r\n");
+  EXPECT_EQ(far.status, 416);
+  EXPECT_EQ(far["content-range"], "bytes */10");
+  EXPECT_EQ(c.get("/digits.txt", "Range: bytes=0-9223372036854775808\r\n").status, 416);
   // Overlaps asking for more than the file: the whole file (as Go).
   auto whole = c.get("/digits.txt", "Range: bytes=0-,0-\r\n");
   EXPECT_EQ(whole.status, 200);
@@ -495,6 +504,54 @@ TEST(HttpServer, KeepAliveAndClose) {
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r["connection"], "close");
     EXPECT_TRUE(c.closed_by_server());
+  }
+}
+
+// A body whose length the server cannot tell (a Transfer-Encoding other than
+// one final "chunked") must not be read as the next request: 400, and the
+// connection closes (RFC 9112 section 6.3). A body it can tell the length
+// of is answered whatever its size, since the server never reads it.
+TEST(HttpServer, RequestBodiesCannotSmuggleRequests) {
+  vfs::MapFS fs = site();
+  TestServer s(fs);
+  for (const char* coding : {"gzip", "identity", "", "chunked, chunked", "chunked, gzip"}) {
+    SCOPED_TRACE(coding);
+    Client c(s.port);
+    c.send(std::string("POST /hello.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ") + coding +
+           "\r\n\r\nGET /digits.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+    EXPECT_EQ(c.read().status, 400);
+    EXPECT_TRUE(c.closed_by_server());
+  }
+  Client chunked(s.port);
+  chunked.send("POST /hello.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+  auto r = chunked.read();
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r["connection"], "close");
+  for (const char* method : {"GET", "POST"}) {
+    Client big(s.port);
+    big.send(std::string(method) +
+             " /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 100000000\r\n\r\n");
+    EXPECT_EQ(big.read().status, method == std::string("GET") ? 200 : 405) << method;
+    EXPECT_TRUE(big.closed_by_server());
+  }
+}
+
+// One Host, and a valid one (RFC 9112 section 3.2), as Go checks.
+TEST(HttpServer, HostMustBeOneAndValid) {
+  vfs::MapFS fs = site();
+  TestServer s(fs);
+  for (const char* hosts : {"Host: a\r\nHost: b\r\n", "Host: a b\r\n", "Host: a/c\r\n",
+                            "Host: u@h\r\n", "Host: h\x01\r\n"}) {
+    SCOPED_TRACE(hosts);
+    Client c(s.port);
+    c.send(std::string("GET /hello.txt HTTP/1.1\r\n") + hosts + "\r\n");
+    EXPECT_EQ(c.read().status, 400);
+  }
+  for (const char* host : {"example.com:8080", "[::1]:80", "xn--d1acufc.xn--p1ai", ""}) {
+    SCOPED_TRACE(host);
+    Client c(s.port);
+    c.send(std::string("GET /hello.txt HTTP/1.1\r\nHost: ") + host + "\r\n\r\n");
+    EXPECT_EQ(c.read().status, 200);
   }
 }
 

@@ -1,9 +1,12 @@
 #include "http/connection.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,7 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 using Clock = std::chrono::steady_clock;
+using Parser = bhttp::request_parser<bhttp::empty_body>;
 
 // Reads past the header cap by at most this much (pipelined requests).
 constexpr std::size_t kReadChunk = 4096;
@@ -166,10 +170,34 @@ bool send_body(Writer& w, Response& resp) {
   return w.flush(false);
 }
 
-std::string_view field(const bhttp::request_parser<bhttp::empty_body>::value_type& msg,
-                       bhttp::field f) {
+std::string_view field(const Parser::value_type& msg, bhttp::field f) {
   const auto it = msg.find(f);
   return it == msg.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+// False if the request's body length cannot be told: a Transfer-Encoding
+// that Beast did not take as one final "chunked". Such a body must not be
+// read as the next request (RFC 9112 section 6.3: 400, then close).
+bool body_length_known(const Parser& parser) {
+  return parser.chunked() ||
+         parser.get().find(bhttp::field::transfer_encoding) == parser.get().end();
+}
+
+// A Host header byte Go's httpguts.ValidHostHeader allows: enough for a
+// reg-name, an IP literal and a port, nothing that could be a path or user.
+bool valid_host_byte(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::strchr("!$%&'()*+,-.:;=[]_~", c) != nullptr && c != 0;
+}
+
+// RFC 9112 section 3.2: HTTP/1.1 needs exactly one Host, and a valid one.
+bool host_ok(const Parser::value_type& msg) {
+  const auto [first, last] = msg.equal_range(bhttp::field::host);
+  if (first == last) return msg.version() < 11;
+  if (std::next(first) != last) return false;
+  const std::string_view host = first->value();
+  return std::all_of(host.begin(), host.end(),
+                     [](char c) { return valid_host_byte(static_cast<unsigned char>(c)); });
 }
 
 // The Date header's value, formatted once a second per thread. A fiber
@@ -255,8 +283,13 @@ void serve_connection(Transport& t, FS& fs, const ServerOptions& options, Connec
       header_deadline = Clock::now() + options.header_timeout;
     }
 
-    bhttp::request_parser<bhttp::empty_body> parser;
+    Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(cap));
+    // The body is never read (a request with one is answered, then the
+    // connection closes), so its declared size is no reason to refuse it.
+    // (Not boost::none: this Beast compares the length against it, as
+    // greater than any none.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     boost::system::error_code ec;
     for (;;) {
       if (pos < buf.size()) {
@@ -273,7 +306,7 @@ void serve_connection(Transport& t, FS& fs, const ServerOptions& options, Connec
     hooks.on_request();
     const auto& msg = parser.get();
     const unsigned version = msg.version();
-    if (version == 11 && msg.find(bhttp::field::host) == msg.end()) return reject(400);
+    if (!host_ok(msg) || !body_length_known(parser)) return reject(400);
     // A body (a file server reads none) would be taken for the next request.
     const bool body_follows = !parser.is_done();
     const bool keep_alive = msg.keep_alive() && !body_follows && !hooks.stopping();

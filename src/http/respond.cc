@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <random>
 #include <system_error>
@@ -129,12 +130,17 @@ struct Range {
 
 enum class RangeError { none, invalid, no_overlap };
 
+// A non-negative decimal that fits an int64, leading zeros allowed (Go's
+// strconv.ParseInt, without a sign).
 std::optional<std::int64_t> parse_int(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
+  if (s.empty()) return std::nullopt;
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
   std::int64_t v = 0;
   for (const char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
+    const int digit = c - '0';
+    if (v > (kMax - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
   }
   return v;
 }
