@@ -35,6 +35,11 @@ TEST(HttpText, Dates) {
   EXPECT_EQ(d::parse_http_date("Sun Nov  6 08:49:37 1994"), 784111777);
   EXPECT_FALSE(d::parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));
   EXPECT_FALSE(d::parse_http_date("yesterday"));
+  // Times that do not exist are not dates (Go's time.Parse agrees).
+  EXPECT_FALSE(d::parse_http_date("Sun, 31 Feb 2099 00:00:00 GMT"));
+  EXPECT_FALSE(d::parse_http_date("Fri, 01 Jan 2100 23:59:60 GMT"));
+  EXPECT_FALSE(d::parse_http_date("Tue, 29 Feb 2100 00:00:00 GMT"));
+  EXPECT_EQ(d::parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"), 1709164800);
   EXPECT_FALSE(d::parse_http_date(""));
 }
 

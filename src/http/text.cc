@@ -107,11 +107,17 @@ struct Scan {
   }
 };
 
+// The date's seconds since the epoch; nullopt for a time that does not
+// exist (31 Feb, 23:59:60), which Go's time.Parse rejects too. timegm would
+// roll such a date on into the next month or minute.
 std::optional<std::int64_t> to_seconds(tm& t) noexcept {
-  if (t.tm_mday < 1 || t.tm_mday > 31 || t.tm_hour > 23 || t.tm_min > 59 || t.tm_sec > 60) {
+  if (t.tm_mday < 1 || t.tm_mday > 31 || t.tm_hour > 23 || t.tm_min > 59 || t.tm_sec > 59) {
     return std::nullopt;
   }
-  return static_cast<std::int64_t>(::timegm(&t));
+  const int mday = t.tm_mday;
+  const std::int64_t seconds = ::timegm(&t);
+  if (t.tm_mday != mday) return std::nullopt;  // normalized into the next month
+  return seconds;
 }
 
 }  // namespace
