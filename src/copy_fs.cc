@@ -44,19 +44,31 @@ timespec to_timespec(Time t) {
   return ts;
 }
 
-// Whether `target`, read from a link at `name` (relative to the copy's
-// root), names something inside the root without leaving it on the way.
-bool stays_inside(std::string_view name, std::string_view target) {
+// Whether `target`, read from a link at `rel` (relative to the copy's root),
+// names something inside the root without leaving it on the way.
+// `is_link(p)` says whether the copy's `p` is a link: a ".." after one climbs
+// from wherever it points, which the text does not show (dir/up -> ".."
+// makes dir/up/.. the root's parent), so such a target is refused. Every
+// link is checked this way, so one followed downwards stays inside.
+template <class IsLink>
+bool stays_inside(std::string_view rel, std::string_view target, IsLink is_link) {
   if (target.empty() || target.front() == '/') return false;
-  long depth = 0;
-  for (std::string_view d = path::dir(name); d != "."; d = path::dir(d)) ++depth;
+  std::vector<std::string_view> at;  // where the target has got to, from the root
+  for (std::string_view d = path::dir(rel); d != "."; d = path::dir(d)) {
+    at.insert(at.begin(), path::base(d));
+  }
+  std::string joined;
   while (!target.empty()) {
     const auto slash = target.find('/');
     const std::string_view elem = target.substr(0, slash);
     if (elem == "..") {
-      if (--depth < 0) return false;
+      if (at.empty()) return false;
+      joined.clear();
+      for (const auto e : at) joined.append(joined.empty() ? "" : "/").append(e);
+      if (is_link(joined)) return false;
+      at.pop_back();
     } else if (!elem.empty() && elem != ".") {
-      ++depth;
+      at.push_back(elem);
     }
     if (slash == std::string_view::npos) break;
     target.remove_prefix(slash + 1);
@@ -140,7 +152,15 @@ class Copier {
                       const std::string& base, const FileInfo& info) {
     auto target = read_link(fs_, name);
     if (!target) return target.error();
-    if (!stays_inside(rel, *target)) return Error("symlink", std::string(name), errc::escapes_root);
+    // rel is name with the copy's root taken off the front.
+    const std::string_view root_prefix = name.substr(0, name.size() - rel.size());
+    const auto is_link = [&](const std::string& p) {
+      auto info = lstat(fs_, std::string(root_prefix) + p);
+      return info && info->mode.is_symlink();
+    };
+    if (!stays_inside(rel, *target, is_link)) {
+      return Error("symlink", std::string(name), errc::escapes_root);
+    }
     if (auto s = clear(name, parent, base); !s) return s;
     const sys::Ret r = sys::blocking(
         [&] { return static_cast<long>(::symlinkat(target->c_str(), parent, base.c_str())); });

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -74,6 +75,37 @@ TEST(CopyFS, RefusesLinksThatLeaveTheDestinationAndGoesOn) {
   EXPECT_EQ(slurp(tmp / "out/d/fine"), "z");
   // Without on_error, the first refusal ends the copy.
   auto s = vfs::copy_fs(src, ".", tmp / "out2");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_TRUE(s.error().is(vfs::errc::escapes_root));
+}
+
+// A ".." after a link in the target climbs from wherever that link points,
+// not from where it sits: dir/up -> ".." is the root, so dir/up/.. is
+// outside it, though the text never climbs above the root.
+TEST(CopyFS, RefusesLinksThatClimbOutThroughAnotherLink) {
+  vfs::MapFS src{{"dir/up", link("..")},
+                 {"esc", link("dir/up/..")},
+                 {"esc2", link("dir/up/../outside")},
+                 {"sub/esc3", link("../dir/up/../x")},
+                 {"through", link("dir/up/z.txt")},
+                 {"plain", link("dir/../z.txt")},
+                 {"z.txt", {"z"}}};
+  TempDir tmp;
+  std::vector<std::string> refused;
+  vfs::CopyOptions options;
+  options.on_error = [&](const vfs::Error& e) {
+    EXPECT_TRUE(e.is(vfs::errc::escapes_root)) << e.message();
+    refused.push_back(e.path());
+  };
+  ASSERT_TRUE(vfs::copy_fs(src, ".", tmp / "out", options).has_value());
+  std::sort(refused.begin(), refused.end());
+  EXPECT_EQ(refused, (std::vector<std::string>{"esc", "esc2", "sub/esc3"}));
+  EXPECT_FALSE(fsys::exists(fsys::symlink_status(tmp / "out/esc")));
+  EXPECT_EQ(slurp(tmp / "out/through"), "z");  // down through a link is fine
+  EXPECT_EQ(slurp(tmp / "out/plain"), "z");    // up past a real directory too
+  // The same below a copied subdirectory: its links are checked in the source.
+  vfs::MapFS nested{{"top/dir/up", link("..")}, {"top/esc", link("dir/up/..")}};
+  auto s = vfs::copy_fs(nested, "top", tmp / "sub");
   ASSERT_FALSE(s.has_value());
   EXPECT_TRUE(s.error().is(vfs::errc::escapes_root));
 }
