@@ -10,6 +10,7 @@
 #include "embedded.h"
 #include "vfs/archive.h"
 #include "vfs/dir_fs.h"
+#include "vfs/read_link.h"
 #include "vfs/stat.h"
 #include "vfs/sub.h"
 
@@ -25,13 +26,13 @@ std::string join(const std::vector<std::string>& parts, std::size_t from, std::s
   return s;
 }
 
-// Splits "a//b/c/" into {"a", "b", "c"}.
+// Splits "a//b/./c/" into {"a", "b", "c"}.
 std::vector<std::string> components(std::string_view path) {
   std::vector<std::string> parts;
   while (!path.empty()) {
     const auto slash = path.find('/');
     const auto part = path.substr(0, slash);
-    if (!part.empty()) parts.emplace_back(part);
+    if (!part.empty() && part != ".") parts.emplace_back(part);
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
   }
@@ -48,11 +49,17 @@ std::string display_join(std::string_view base, std::string_view name) {
 }
 
 // From src's root, goes as far down `rest` as src.fs has directories;
-// stops at a file (which may be the next archive).
+// stops at a file (which may be the next archive). The last name may be a
+// link that does not resolve (dangling, or out of the FS): a command that
+// shows the link itself (stat without -L, ls) still finds it.
 Status descend(Source& src, std::vector<std::string>& rest) {
   if (rest.empty()) return {};
   const std::string all = join(rest, 0, rest.size());
-  if (auto info = vfs::stat(*src.fs, all); info) {
+  auto info = vfs::stat(*src.fs, all);
+  if (!info) {
+    if (auto link = vfs::lstat(*src.fs, all); link && link->mode.is_symlink()) info = *link;
+  }
+  if (info) {
     src.name = all;
     rest.clear();
     return {};
@@ -172,11 +179,20 @@ Result<Source> resolve(std::string_view arg, Enter enter_mode) {
   std::vector<std::string> rest;
   struct ::stat st {};
   int first_err = 0;
+  bool dangling = false;  // arg is a disk link that resolves to nothing
   while (::stat(disk.c_str(), &st) != 0) {
     const int err = errno;
+    if (rest.empty() && ::lstat(disk.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      dangling = true;
+      break;
+    }
     if (!first_err) first_err = err;
     if (err != ENOENT && err != ENOTDIR) return Error::from_errno("stat", std::string(arg), err);
-    while (disk.size() > 1 && disk.back() == '/') disk.pop_back();
+    if (disk.size() > 1 && disk.back() == '/') {
+      // "a.zip/" is ENOTDIR: the file without the slash is the archive.
+      while (disk.size() > 1 && disk.back() == '/') disk.pop_back();
+      continue;
+    }
     const auto slash = disk.rfind('/');
     if (slash == std::string::npos) return not_found(arg, first_err);
     auto tail = components(disk.substr(slash + 1));
@@ -193,10 +209,11 @@ Result<Source> resolve(std::string_view arg, Enter enter_mode) {
   }
   // A file: opened in a DirFS of its directory. A disk symlink to it
   // (/etc/localtime) is followed, as the shell would: to the DirFS of the
-  // real directory, under the user's name for messages.
+  // real directory, under the user's name for messages. A dangling one is
+  // the link itself, for stat and ls to show.
   std::string real_path = disk;
   struct ::stat lst {};
-  const bool link = ::lstat(disk.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
+  const bool link = !dangling && ::lstat(disk.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
   if (link) {
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(disk.c_str(), nullptr), &std::free);
     if (!real) return Error::from_errno("stat", disk, errno);

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import unittest
@@ -186,6 +187,39 @@ class Listing(Tree):
         self.assertEqual((o["type"], o["size"]), ("file", 6))
         got, _, _ = vfs("stat", self.zip)  # the archive file itself
         self.assertIn(f"    Size: {os.path.getsize(self.zip)}\n", got)
+
+    def test_slashes_after_an_archive(self):
+        want = lines(vfs("ls", self.zip)[0])
+        for path in (self.zip + "/", self.zip + "//", os.path.relpath(self.zip) + "/"):
+            self.assertEqual(lines(vfs("ls", path)[0]), want, path)
+        want = lines(vfs("ls", self.zip + "/docs")[0])
+        for path in (self.zip + "//docs", self.zip + "/docs/", self.zip + "/./docs"):
+            self.assertEqual(lines(vfs("ls", path)[0]), want, path)
+
+    def test_stat_shows_a_link_whose_target_is_missing_or_outside(self):
+        tar = os.path.join(self.tmp, "links.tar")
+        with tarfile.open(tar, "w") as t:
+            for name, target in (("dangling", "nope"), ("abs", "/etc/hostname")):
+                info = tarfile.TarInfo(name)
+                info.type, info.linkname = tarfile.SYMTYPE, target
+                t.addfile(info)
+        for name, target in (("dangling", "nope"), ("abs", "/etc/hostname")):
+            got, _, _ = vfs("stat", tar + "/" + name)
+            self.assertIn("    Type: symlink\n", got)
+            self.assertIn(f"    Link: {target}\n", got)
+            _, err, status = vfs("stat", "-L", tar + "/" + name, check=False)
+            self.assertEqual(status, 1)
+            self.assertIn(name, err)
+        on_disk = os.path.join(self.tmp, "dangling")
+        os.symlink("nope", on_disk)
+        try:
+            got, _, _ = vfs("stat", on_disk)
+            self.assertIn("    Link: nope\n", got)
+            _, err, status = vfs("cat", on_disk, check=False)
+            self.assertEqual(status, 1)
+            self.assertIn(on_disk, err)
+        finally:
+            os.unlink(on_disk)
 
     def test_glob(self):
         for src in (self.dir, self.zip):
