@@ -12,6 +12,7 @@
 
 #include "broken_fs.h"
 #include "vfs/forwarding_fs.h"
+#include "vfs/runtime/scheduler.h"
 #include "vfs/testing/gtest.h"
 #include "vfs/testing/test_fs.h"
 #include "vfs/vfs.h"
@@ -90,6 +91,23 @@ TEST(TestFS, MapFSWithOddNamesPasses) {
                 {"a\\b", {"backslash"}}};
   const Report report = test_fs(fs, {"x[1]/q*.txt", "\xc3\xbc/\xc3\x9f.txt", "a\\b"});
   EXPECT_TRUE(report.ok()) << report.to_string();
+}
+
+// Depth is no problem: a valid tree 300 levels deep passes, also when the
+// check runs on a fiber, whose stack is small (the walk does not recurse).
+TEST(TestFS, DeepTreePassesEvenOnAFiber) {
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += (i ? "/d" : "d");
+  deep += "/f.txt";
+  vfs::MapFS fs{{deep, {"deep"}}};
+  std::string report;
+  bool ok = false;
+  vfs::runtime::run([&] {
+    const Report r = test_fs(fs, {deep});
+    ok = r.ok();
+    report = r.to_string();
+  });
+  EXPECT_TRUE(ok) << report;
 }
 
 TEST(TestFS, FaithfulWrapperPasses) {

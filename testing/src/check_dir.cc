@@ -11,8 +11,9 @@
 namespace vfs::testing::internal {
 namespace {
 
-// Deeper than this, the tree is taken to contain itself.
-constexpr std::size_t kMaxDepth = 64;
+// Deeper than this, the tree is taken to contain itself (a valid tree this
+// deep has paths of at least 8 KiB, far past any real file system's).
+constexpr std::size_t kMaxDepth = 4096;
 
 std::size_t depth(std::string_view path) {
   return path == "." ? 0 : static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) + 1;
@@ -111,6 +112,22 @@ std::string name_diff(const std::vector<std::string>& got, const std::vector<std
 
 }  // namespace
 
+// Depth first, in listing order, as a recursion would go, but with the
+// directories still to check on a list rather than the stack: a deep tree
+// must not overflow a small (fiber) stack.
+void Tester::check_tree() {
+  pending_dirs_.assign({"."});
+  while (!pending_dirs_.empty() && !stopped()) {
+    const std::string dir = std::move(pending_dirs_.back());
+    pending_dirs_.pop_back();
+    const std::size_t children = pending_dirs_.size();
+    check_dir(dir);  // queues dir's subdirectories, in listing order
+    std::reverse(pending_dirs_.begin() + static_cast<std::ptrdiff_t>(children),
+                 pending_dirs_.end());
+  }
+  pending_dirs_.clear();
+}
+
 void Tester::check_dir(const std::string& dir) {
   if (stopped()) return;
   dirs_.push_back(dir);
@@ -194,7 +211,7 @@ void Tester::check_entry(const std::string& path, const DirEntry& entry) {
   check_link(path, entry);
   const auto info = check_stat(path, entry);
   if (entry.is_dir()) {
-    check_dir(path);
+    pending_dirs_.push_back(path);
     return;
   }
   files_.push_back(path);

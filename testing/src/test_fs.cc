@@ -22,7 +22,7 @@ Tester::Tester(FS& fs, const Options& options, Report& report, std::string conte
 
 void Tester::run(const std::vector<std::string>& expected) {
   check_bad_paths(".", /*is_dir=*/true);
-  check_dir(".");
+  check_tree();
   check_sub_contract();
   check_expected(expected);
   check_concurrent();

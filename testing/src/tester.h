@@ -31,6 +31,7 @@ class Tester {
 
  private:
   // check_dir.cc
+  void check_tree();
   void check_dir(const std::string& dir);
   std::optional<std::vector<DirEntry>> read_dir_once(const std::string& dir);
   void check_entries(const std::string& dir, const std::vector<DirEntry>& list);
@@ -91,9 +92,10 @@ class Tester {
   Report& report_;
   std::string context_;
 
-  std::vector<std::string> dirs_;   // every directory of the walk, "." first
-  std::vector<std::string> files_;  // every other name of the walk
-  std::vector<Sample> samples_;     // regular files' contents, for check_concurrent
+  std::vector<std::string> dirs_;          // every directory of the walk, "." first
+  std::vector<std::string> pending_dirs_;  // found, not yet checked (check_tree)
+  std::vector<std::string> files_;         // every other name of the walk
+  std::vector<Sample> samples_;            // regular files' contents, for check_concurrent
 };
 
 }  // namespace vfs::testing::internal
