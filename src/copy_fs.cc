@@ -44,38 +44,6 @@ timespec to_timespec(Time t) {
   return ts;
 }
 
-// Whether `target`, read from a link at `rel` (relative to the copy's root),
-// names something inside the root without leaving it on the way.
-// `is_link(p)` says whether the copy's `p` is a link: a ".." after one climbs
-// from wherever it points, which the text does not show (dir/up -> ".."
-// makes dir/up/.. the root's parent), so such a target is refused. Every
-// link is checked this way, so one followed downwards stays inside.
-template <class IsLink>
-bool stays_inside(std::string_view rel, std::string_view target, IsLink is_link) {
-  if (target.empty() || target.front() == '/') return false;
-  std::vector<std::string_view> at;  // where the target has got to, from the root
-  for (std::string_view d = path::dir(rel); d != "."; d = path::dir(d)) {
-    at.insert(at.begin(), path::base(d));
-  }
-  std::string joined;
-  while (!target.empty()) {
-    const auto slash = target.find('/');
-    const std::string_view elem = target.substr(0, slash);
-    if (elem == "..") {
-      if (at.empty()) return false;
-      joined.clear();
-      for (const auto e : at) joined.append(joined.empty() ? "" : "/").append(e);
-      if (is_link(joined)) return false;
-      at.pop_back();
-    } else if (!elem.empty() && elem != ".") {
-      at.push_back(elem);
-    }
-    if (slash == std::string_view::npos) break;
-    target.remove_prefix(slash + 1);
-  }
-  return true;
-}
-
 class Copier {
  public:
   Copier(FS& fs, int dest, const CopyOptions& options) : fs_(fs), dest_(dest), options_(options) {}
@@ -158,7 +126,8 @@ class Copier {
       auto info = lstat(fs_, std::string(root_prefix) + p);
       return info && info->mode.is_symlink();
     };
-    if (!stays_inside(rel, *target, is_link)) {
+    // Every link is checked this way, so one followed downwards stays inside.
+    if (!path::lexical_target(path::dir(rel), *target, is_link)) {
       return Error("symlink", std::string(name), errc::escapes_root);
     }
     if (auto s = clear(name, parent, base); !s) return s;

@@ -2,8 +2,10 @@
 // Internal: not installed.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vfs::path {
 
@@ -26,6 +28,45 @@ inline std::string join(std::string_view dir, std::string_view elem) {
   out.reserve(dir.size() + 1 + elem.size());
   out.append(dir).append(1, '/').append(elem);
   return out;
+}
+
+// Where `target`, the text of a link in directory `dir`, leads: its ".."
+// applied lexically, as a name of the FS ("." for the root). nullopt if it
+// is absolute, climbs above the root, or climbs with ".." out of a name that
+// `is_link(name)` says is a link: that ".." starts from wherever the link
+// points (dir/up -> ".." makes dir/up/.. the root's parent), which the text
+// does not show.
+template <class IsLink>
+std::optional<std::string> lexical_target(std::string_view dir, std::string_view target,
+                                          IsLink is_link) {
+  if (target.empty() || target.front() == '/') return std::nullopt;
+  std::vector<std::string_view> elems;
+  std::string joined;
+  const auto joined_elems = [&] {
+    joined.clear();
+    for (const std::string_view e : elems) {
+      if (!joined.empty()) joined += '/';
+      joined += e;
+    }
+    return joined.empty() ? std::string(".") : joined;
+  };
+  const auto push = [&](std::string_view p) {
+    while (!p.empty()) {
+      const std::size_t slash = p.find('/');
+      const std::string_view elem = p.substr(0, slash);
+      if (elem == "..") {
+        if (elems.empty() || is_link(joined_elems())) return false;
+        elems.pop_back();
+      } else if (!elem.empty() && elem != ".") {
+        elems.push_back(elem);
+      }
+      if (slash == std::string_view::npos) break;
+      p.remove_prefix(slash + 1);
+    }
+    return true;
+  };
+  if ((dir != "." && !push(dir)) || !push(target)) return std::nullopt;
+  return joined_elems();
 }
 
 }  // namespace vfs::path

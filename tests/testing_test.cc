@@ -238,6 +238,25 @@ TEST(TestFS, MapFSWithLinksPasses) {
   EXPECT_EQ(report.notes().size(), 4u) << report.to_string();  // twice: the sub(fs, "d") pass too
 }
 
+// A ".." after a link climbs from where the link points: esc -> dir/up/..
+// leaves the FS (dir/up -> ".." is the root), and gone/../dir/real fails at
+// the dangling "gone", as on a disk. Both are notes, not a backend that
+// failed to follow a link whose target exists.
+TEST(TestFS, LinksThatClimbThroughLinksAreNotes) {
+  const auto link = [](std::string target) {
+    return vfs::MapFile{std::move(target), vfs::FileMode::symlink | 0777, {}};
+  };
+  vfs::MapFS fs{{"dir/real", {"r"}},
+                {"dir/up", link("..")},
+                {"esc", link("dir/up/..")},
+                {"gone", link("nowhere")},
+                {"via_dangling", link("gone/../dir/real")}};
+  const Report report = test_fs(fs, {"dir/real"});
+  EXPECT_TRUE(report.ok()) << report.to_string();
+  EXPECT_NE(report.to_string().find("esc: symlink leads out"), std::string::npos)
+      << report.to_string();
+}
+
 // A backend whose links break in one way each.
 enum class LinkBreak { lstat_follows, read_link_on_file, cannot_follow };
 

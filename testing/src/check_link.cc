@@ -7,39 +7,11 @@
 #include <vector>
 
 #include "format.h"
+#include "path.h"
 #include "tester.h"
 
 namespace vfs::testing::internal {
 namespace {
-
-// `target` read from `dir` with ".." applied, as a name of the FS; nullopt
-// if it is absolute or climbs above the root.
-std::optional<std::string> lexical_target(std::string_view dir, std::string_view target) {
-  if (target.empty() || target.front() == '/') return std::nullopt;
-  std::vector<std::string_view> elems;
-  const auto push = [&](std::string_view path) {
-    while (!path.empty()) {
-      const std::size_t slash = path.find('/');
-      const std::string_view elem = path.substr(0, slash);
-      if (elem == "..") {
-        if (elems.empty()) return false;
-        elems.pop_back();
-      } else if (!elem.empty() && elem != ".") {
-        elems.push_back(elem);
-      }
-      if (slash == std::string_view::npos) break;
-      path.remove_prefix(slash + 1);
-    }
-    return true;
-  };
-  if ((dir != "." && !push(dir)) || !push(target)) return std::nullopt;
-  std::string out;
-  for (const std::string_view e : elems) {
-    if (!out.empty()) out += '/';
-    out += e;
-  }
-  return out.empty() ? std::string(".") : out;
-}
 
 bool is_broken_link_error(const Error& err) {
   return err.is(errc::not_exist) || err.is(errc::escapes_root) ||
@@ -85,7 +57,11 @@ bool Tester::note_broken_link(const std::string& path, const Error& err) {
       const std::string_view dir = slash == std::string::npos
                                        ? std::string_view(".")
                                        : std::string_view(path).substr(0, slash);
-      const auto name = lexical_target(dir, *target);
+      const auto is_link = [&](const std::string& name) {
+        auto there = vfs::lstat(fs_, name);
+        return there && there->mode.is_symlink();
+      };
+      const auto name = path::lexical_target(dir, *target, is_link);
       if (name && valid_path(*name)) {
         if (auto there = vfs::lstat(fs_, *name); there && !there->mode.is_symlink()) {
           problem(path,
