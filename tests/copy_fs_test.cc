@@ -30,6 +30,16 @@ std::string slurp(const std::string& path) {
 
 MapFile link(std::string target) { return {std::move(target), FileMode::symlink | 0777}; }
 
+// Options that go on past refused links, noting each one's path.
+vfs::CopyOptions log_refusals(std::vector<std::string>& refused) {
+  vfs::CopyOptions options;
+  options.on_error = [&refused](const vfs::Error& e) {
+    EXPECT_TRUE(e.is(vfs::errc::escapes_root)) << e.message();
+    refused.push_back(e.path());
+  };
+  return options;
+}
+
 const vfs::Time kTime = vfs::Time(std::chrono::seconds(1'600'000'000));
 
 TEST(CopyFS, CopiesFilesDirectoriesModesTimesAndLinks) {
@@ -64,11 +74,7 @@ TEST(CopyFS, RefusesLinksThatLeaveTheDestinationAndGoesOn) {
                  {"z.txt", {"z"}}};
   TempDir tmp;
   std::vector<std::string> refused;
-  vfs::CopyOptions options;
-  options.on_error = [&](const vfs::Error& e) {
-    EXPECT_TRUE(e.is(vfs::errc::escapes_root)) << e.message();
-    refused.push_back(e.path());
-  };
+  const vfs::CopyOptions options = log_refusals(refused);
   ASSERT_TRUE(vfs::copy_fs(src, ".", tmp / "out", options).has_value());
   EXPECT_EQ(refused, (std::vector<std::string>{"abs", "climb", "d/climb2"}));
   EXPECT_FALSE(fsys::exists(fsys::symlink_status(tmp / "out/abs")));
@@ -92,11 +98,7 @@ TEST(CopyFS, RefusesLinksThatClimbOutThroughAnotherLink) {
                  {"z.txt", {"z"}}};
   TempDir tmp;
   std::vector<std::string> refused;
-  vfs::CopyOptions options;
-  options.on_error = [&](const vfs::Error& e) {
-    EXPECT_TRUE(e.is(vfs::errc::escapes_root)) << e.message();
-    refused.push_back(e.path());
-  };
+  const vfs::CopyOptions options = log_refusals(refused);
   ASSERT_TRUE(vfs::copy_fs(src, ".", tmp / "out", options).has_value());
   std::sort(refused.begin(), refused.end());
   EXPECT_EQ(refused, (std::vector<std::string>{"esc", "esc2", "sub/esc3"}));
