@@ -454,6 +454,20 @@ TEST(TestFS, SubFSIsCheckedToo) {
       << report.to_string();
 }
 
+// A file above max_file_bytes is read to its end once, in pieces, and
+// noted; one whose stat says less than it holds is not read on without end.
+TEST(TestFS, LargeFilesAreReadOnceWithinBoundedMemory) {
+  vfs::MapFS fs{{"big.bin", {std::string(3 << 20, 'x')}}, {"small.txt", {"s"}}};
+  Options options;
+  options.max_file_bytes = 1 << 20;
+  const Report report = test_fs(fs, {"big.bin", "small.txt"}, options);
+  EXPECT_TRUE(report.ok()) << report.to_string();
+  ASSERT_EQ(report.notes().size(), 1u) << report.to_string();
+  EXPECT_NE(report.notes()[0].find("big.bin: 3145728 bytes, over Options::max_file_bytes"),
+            std::string::npos)
+      << report.notes()[0];
+}
+
 // --- Report and the GoogleTest adaptor -----------------------------------------
 
 TEST(TestFS, ProblemsAreCappedAndSaySo) {

@@ -54,6 +54,8 @@ class Tester {
                        const FileInfo& want);
   void check_file(const std::string& path, const FileInfo& info);
   std::optional<std::string> read_whole(const std::string& path);
+  void check_large_file(const std::string& path, const FileInfo& info);
+  static Result<std::string> read_bounded(File& file, std::int64_t limit);
   void check_read_file(const std::string& path, const std::string& data);
   void check_reader(const std::string& path, const std::string& data);
 
@@ -96,6 +98,7 @@ class Tester {
   std::vector<std::string> pending_dirs_;  // found, not yet checked (check_tree)
   std::vector<std::string> files_;         // every other name of the walk
   std::vector<Sample> samples_;            // regular files' contents, for check_concurrent
+  std::int64_t sample_bytes_ = 0;          // their sizes' sum
 };
 
 }  // namespace vfs::testing::internal

@@ -46,6 +46,11 @@ struct Options {
   // The checker stops after this many problems, so a badly broken FS still
   // gives a short, readable report.
   std::size_t max_problems = 100;
+  // A regular file larger than this is read once, in pieces, to its end
+  // (its size must match stat's), and noted; the content checks, which hold
+  // several copies of a file in memory (up to about 8 times this), are for
+  // smaller files. Reads stop here too when a file is longer than stat says.
+  std::int64_t max_file_bytes = 64 << 20;
 };
 
 // Every problem found, one readable message each, e.g.
