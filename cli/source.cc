@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
+#include <utility>
 
 #include "embedded.h"
 #include "vfs/archive.h"
@@ -129,17 +130,9 @@ Status Source::make_root() {
 Error Source::display(const Error& err) const { return err.with_path(display(err.path())); }
 
 Result<bool> is_archive(FS& fs, std::string_view name) {
-  auto file = fs.open(name);
-  if (!file) return file.error();
-  std::string head(kArchiveSniffBytes, '\0');
-  std::size_t got = 0;
-  while (got < head.size()) {
-    auto n = (*file)->read(std::span<char>(head).subspan(got));
-    if (!n) return n.error();
-    if (*n == 0) break;
-    got += *n;
-  }
-  return detect_archive_format(std::span<const char>(head.data(), got)) != ArchiveFormat::unknown;
+  auto format = archive_format(fs, name);
+  if (!format) return std::move(format).error();
+  return *format != ArchiveFormat::unknown;
 }
 
 // The end of a resolution: a path that ends at an archive goes into it, if

@@ -55,7 +55,8 @@ inline constexpr std::string_view kEmbedPrefix = "embed:";
 // An empty `arg` is the embedded demo assets.
 Result<Source> resolve(std::string_view arg, Enter enter);
 
-// Whether the bytes of fs's file `name` begin as an archive's.
+// Whether fs's file `name` is an archive by its bytes, as open_archive tells
+// (a zip after a self-extracting stub included).
 Result<bool> is_archive(FS& fs, std::string_view name);
 
 }  // namespace vfs::cli

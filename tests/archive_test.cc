@@ -181,6 +181,9 @@ TEST_F(ArchiveTest, ZipAfterAPrefix) {
   auto fs = vfs::open_archive(*disk, "sfx.zip");
   ASSERT_TRUE(fs) << fs.error().message();
   EXPECT_EQ(*vfs::read_file(**fs, "f.txt"), "hello, archive\n");
+  // archive_format tells what open_archive picks, the tail included.
+  EXPECT_EQ(*vfs::archive_format(*disk, "sfx.zip"), ArchiveFormat::zip);
+  EXPECT_EQ(*vfs::archive_format(*disk, "a.zip"), ArchiveFormat::zip);
 }
 
 TEST_F(ArchiveTest, NotAnArchive) {
@@ -189,6 +192,7 @@ TEST_F(ArchiveTest, NotAnArchive) {
   dir_->write("zeros", std::string(40000, '\0'));
   auto disk = *vfs::DirFS::make(dir_->path());
   for (const char* name : {"notes.txt", "empty", "zeros"}) {
+    EXPECT_EQ(*vfs::archive_format(*disk, name), ArchiveFormat::unknown) << name;
     auto fs = vfs::open_archive(*disk, name);
     ASSERT_FALSE(fs) << name;
     EXPECT_TRUE(fs.error().is(vfs::errc::invalid));
@@ -198,6 +202,7 @@ TEST_F(ArchiveTest, NotAnArchive) {
   auto dir = vfs::open_archive(*disk, "d");
   ASSERT_FALSE(dir);
   EXPECT_EQ(dir.error().code(), std::errc::is_a_directory);
+  EXPECT_EQ(vfs::archive_format(*disk, "d").error().code(), std::errc::is_a_directory);
   EXPECT_EQ(dir.error().path(), "d");
   EXPECT_TRUE(vfs::open_archive(*disk, "missing.zip").error().is(vfs::errc::not_exist));
 }

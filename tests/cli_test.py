@@ -281,6 +281,23 @@ class Cat(Tree):
         self.assertEqual(p.returncode, 141)
 
 
+class SelfExtracting(Tree):
+    """A zip after a stub is an archive to every command, as to open_archive."""
+
+    def test_every_command_enters_it(self):
+        sfx = os.path.join(self.tmp, "sfx.zip")
+        with open(sfx, "wb") as out, open(self.zip, "rb") as z:
+            out.write(b"#!/bin/sh\necho stub\nexit 0\n" + z.read())
+        subprocess.run(["zip", "-qA", sfx], check=True)
+        self.assertEqual(lines(vfs("ls", sfx)[0]), lines(vfs("ls", self.zip)[0]))
+        self.assertEqual(lines(vfs("find", sfx)[0]), lines(vfs("find", self.zip)[0]))
+        vfs("check", sfx)
+        out = os.path.join(self.tmp, "sfx-out")
+        vfs("extract", sfx, out)
+        with open(os.path.join(out, "a.txt")) as f:
+            self.assertEqual(f.read(), "alpha\n")
+
+
 class Extract(Tree):
     def test_extract_round_trip(self):
         out = os.path.join(self.tmp, "out")

@@ -66,6 +66,11 @@ inline constexpr std::size_t kArchiveSniffBytes = 32774;
 // The format whose magic the file starting with `head` has (see above).
 ArchiveFormat detect_archive_format(std::span<const char> head) noexcept;
 
+// The format open_archive picks for the file `name` of `fs`: its magic, or
+// zip for a zip after a prefix; unknown if it is no archive. EISDIR for a
+// directory.
+Result<ArchiveFormat> archive_format(FS& fs, std::string_view name);
+
 // The archive `name` of `fs` (any backend: an archive inside an archive
 // opens too) as a file system, picked by its bytes. The archive is read
 // through the File `fs` opens; for gzip, a saved index next to it is used

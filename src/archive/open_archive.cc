@@ -154,22 +154,41 @@ Result<FSPtr> open_archive_fs(FS& fs, std::string_view name, const ArchiveOption
 
 Result<FSPtr> open_archive(FS& fs, std::string_view name) { return open_archive(fs, name, {}); }
 
+namespace {
+
+// The format of the open `file` (`name`, for errors): its magic, else a zip
+// after a prefix, found by its end record.
+Result<ArchiveFormat> sniff_format(File& file, std::string_view name) {
+  if (auto info = file.stat(); info && info->is_dir()) {
+    return Error::from_errno("open", std::string(name), EISDIR);
+  }
+  auto head = read_head(file, name);
+  if (!head) return std::move(head).error();
+  const ArchiveFormat format = detect_archive_format(*head);
+  auto* at = dynamic_cast<ReaderAt*>(&file);
+  if (format == ArchiveFormat::unknown && at) {
+    if (auto info = file.stat(); info && zip_end_record_at_tail(*at, info->size)) {
+      return ArchiveFormat::zip;
+    }
+  }
+  return format;
+}
+
+}  // namespace
+
+Result<ArchiveFormat> archive_format(FS& fs, std::string_view name) {
+  auto file = fs.open(name);
+  if (!file) return std::move(file).error();
+  return sniff_format(**file, name);
+}
+
 Result<FSPtr> open_archive(FS& fs, std::string_view name, const OpenArchiveOptions& options) {
   auto file = fs.open(name);
   if (!file) return std::move(file).error();
-  if (auto info = (*file)->stat(); info && info->is_dir()) {
-    return Error::from_errno("open", std::string(name), EISDIR);
-  }
-  auto head = read_head(**file, name);
-  if (!head) return std::move(head).error();
-  ArchiveFormat format = detect_archive_format(*head);
+  auto format = sniff_format(**file, name);
+  if (!format) return std::move(format).error();
   auto* at = dynamic_cast<ReaderAt*>(file->get());
-  if (format == ArchiveFormat::unknown && at) {
-    if (auto info = (*file)->stat(); info && zip_end_record_at_tail(*at, info->size)) {
-      format = ArchiveFormat::zip;
-    }
-  }
-  switch (format) {
+  switch (*format) {
     case ArchiveFormat::zip: {
       // The File opened is reused unless the sniffing read() consumed it.
       auto zip = at ? ZipFS::make(std::move(*file), std::string(name), options.zip)
