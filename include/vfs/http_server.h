@@ -46,7 +46,11 @@
 // - Keep-alive: HTTP/1.1 by default, `Connection: close` honoured, HTTP/1.0
 //   only with `Connection: keep-alive`; pipelined requests are answered in
 //   order. A request with a body is answered and its connection closed (a
-//   file server reads no bodies).
+//   file server reads no bodies), whatever size it declares; one whose body
+//   length cannot be told (a Transfer-Encoding other than one final
+//   "chunked") gets 400 and the connection closes, so its body is never
+//   read as a request (RFC 9112 section 6.3). HTTP/1.1 needs exactly one
+//   valid Host (else 400), as Go checks.
 // - Files with a descriptor (DirFS) are sent with sendfile(2) through the
 //   syscall door; others are read into a buffer and written, waiting for the
 //   socket to drain on the poller.
