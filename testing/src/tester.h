@@ -55,7 +55,6 @@ class Tester {
   void check_file(const std::string& path, const FileInfo& info);
   std::optional<std::string> read_whole(const std::string& path);
   void check_large_file(const std::string& path, const FileInfo& info);
-  static Result<std::string> read_bounded(File& file, std::int64_t limit);
   void check_read_file(const std::string& path, const std::string& data);
   void check_reader(const std::string& path, const std::string& data);
 
