@@ -159,17 +159,14 @@ namespace {
 // The format of the open `file` (`name`, for errors): its magic, else a zip
 // after a prefix, found by its end record.
 Result<ArchiveFormat> sniff_format(File& file, std::string_view name) {
-  if (auto info = file.stat(); info && info->is_dir()) {
-    return Error::from_errno("open", std::string(name), EISDIR);
-  }
+  const auto info = file.stat();
+  if (info && info->is_dir()) return Error::from_errno("open", std::string(name), EISDIR);
   auto head = read_head(file, name);
   if (!head) return std::move(head).error();
   const ArchiveFormat format = detect_archive_format(*head);
   auto* at = dynamic_cast<ReaderAt*>(&file);
-  if (format == ArchiveFormat::unknown && at) {
-    if (auto info = file.stat(); info && zip_end_record_at_tail(*at, info->size)) {
-      return ArchiveFormat::zip;
-    }
+  if (format == ArchiveFormat::unknown && at && info && zip_end_record_at_tail(*at, info->size)) {
+    return ArchiveFormat::zip;
   }
   return format;
 }
